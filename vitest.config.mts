@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: the whole suite in the machine's time zone, and everything that depends on
+ * "now" again with the process in America/New_York — the contact centre's hours must be worked
+ * out in Europe/Brussels whatever the server's zone.
+ */
+const timeSensitive = [
+  'test/contactCentre/**/*.test.ts',
+  'test/procedure/**/*.test.ts',
+  'test/dialogs/**/*.test.ts',
+  'test/e2e/server.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'local-tz', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'new-york-tz', include: timeSensitive, env: { TZ: 'America/New_York' } } },
+    ],
+  },
+});
