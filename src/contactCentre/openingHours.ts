@@ -52,15 +52,16 @@ export type ParseWeeklyHoursResult =
 
 const WEEKDAYS: readonly Weekday[] = [1, 2, 3, 4, 5, 6, 7];
 
-const DAY_NUMBERS: Readonly<Record<string, Weekday>> = {
-  mon: 1,
-  tue: 2,
-  wed: 3,
-  thu: 4,
-  fri: 5,
-  sat: 6,
-  sun: 7,
-};
+// A Map, not an object literal: "constructor" or "toString" must not be taken for a day.
+const DAY_NUMBERS: ReadonlyMap<string, Weekday> = new Map([
+  ['mon', 1],
+  ['tue', 2],
+  ['wed', 3],
+  ['thu', 4],
+  ['fri', 5],
+  ['sat', 6],
+  ['sun', 7],
+]);
 
 const DAY_NAMES: Readonly<Record<Weekday, string>> = {
   1: 'mon',
@@ -141,7 +142,7 @@ function parseDays(text: string, segment: string): Parsed<Weekday[]> {
     const names = [match[1], match[2]].filter((name): name is string => name !== undefined);
     const numbers: Weekday[] = [];
     for (const name of names) {
-      const day = DAY_NUMBERS[name.toLowerCase()];
+      const day = DAY_NUMBERS.get(name.toLowerCase());
       if (day === undefined) {
         return fail(`Unknown day "${name}" in "${segment}"; days are mon, tue, wed, thu, fri, sat, sun`);
       }
@@ -338,9 +339,10 @@ function closureOn(schedule: CompiledSchedule, date: CivilDate): Closure | undef
 }
 
 /**
- * The instant of a wall-clock time on a local date. 24:00 is the next day's midnight. A time
- * skipped by a DST change is moved forward by luxon (02:30 → 03:30 in Brussels in March); the
- * default hours never fall in the skipped or repeated hour (02:00–03:00).
+ * The instant of a wall-clock time on a local date; 24:00 is the next day's midnight. Luxon
+ * moves a time skipped by a DST change forward (02:30 → 03:30 CEST in March) and takes a
+ * repeated time at its second occurrence (02:30 CET in October). The default hours never fall
+ * in the hour that is skipped or repeated in Brussels (02:00–03:00).
  */
 function instantAt(epochDay: number, minutes: number, zone: string): DateTime {
   const dayOffset = Math.floor(minutes / MINUTES_PER_DAY);

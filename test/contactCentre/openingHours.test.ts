@@ -457,6 +457,27 @@ describe('getCentreStatus with configured schedules', () => {
     );
   });
 
+  it.each<Case>([
+    [
+      'is open after the clocks go forward inside a range and closes at 04:00 CEST',
+      '2026-03-29T01:30:00.000Z', // Sun 03:30 CEST
+      openUntil('2026-03-29T04:00:00.000+02:00', '2026-03-29T02:00:00.000Z'),
+    ],
+    [
+      'is open before the clocks go back inside a range and closes at 04:00 CET',
+      '2026-10-25T00:30:00.000Z', // Sun 02:30 CEST
+      openUntil('2026-10-25T04:00:00.000+01:00', '2026-10-25T03:00:00.000Z'),
+    ],
+    [
+      'is closed after the range on the autumn change and, as All Saints falls on Sunday 1 November, opens on 8 November',
+      '2026-10-25T03:00:00.000Z', // Sun 04:00 CET
+      closedUntil('2026-11-08T01:00:00.000+01:00', '2026-11-08T00:00:00.000Z'),
+    ],
+  ])('with a Sunday night range, %s', (_, now, expected) => {
+    const sundayNights = schedule({ weekly: weekly('sun 01:00-04:00') });
+    expect(statusAt(now, sundayNights)).toEqual(expected);
+  });
+
   it('works in another zone, across that zone’s own DST change', () => {
     const newYork = schedule({
       zone: 'America/New_York',
@@ -530,36 +551,30 @@ describe('parseWeeklyHours', () => {
   });
   const fullDay = [r('07:00', '20:00')];
   const midday = [r('10:00', '14:00')];
+  const weekdays = week({ 1: fullDay, 2: fullDay, 3: fullDay, 4: fullDay, 5: fullDay });
+  const twoShifts = [r('08:00', '12:00'), r('13:00', '17:00')];
 
   it.each<[string, string, Record<Weekday, readonly TimeRange[]>]>([
-    ['a weekday range', 'mon-fri 07:00-20:00', week({ 1: fullDay, 2: fullDay, 3: fullDay, 4: fullDay, 5: fullDay })],
+    ['a weekday range', 'mon-fri 07:00-20:00', weekdays],
     [
       'split shifts and a short Friday',
       'mon-thu 08:00-12:00,13:00-17:00; fri 08:00-12:00',
-      week({
-        1: [r('08:00', '12:00'), r('13:00', '17:00')],
-        2: [r('08:00', '12:00'), r('13:00', '17:00')],
-        3: [r('08:00', '12:00'), r('13:00', '17:00')],
-        4: [r('08:00', '12:00'), r('13:00', '17:00')],
-        5: [r('08:00', '12:00')],
-      }),
+      week({ 1: twoShifts, 2: twoShifts, 3: twoShifts, 4: twoShifts, 5: [r('08:00', '12:00')] }),
     ],
     [
       'single days, ranges and Saturday morning',
       'mon 07:00-20:00; tue-fri 07:00-20:00; sat 09:00-12:00',
-      week({ 1: fullDay, 2: fullDay, 3: fullDay, 4: fullDay, 5: fullDay, 6: [r('09:00', '12:00')] }),
+      { ...weekdays, 6: [r('09:00', '12:00')] },
     ],
-    ['mixed-case day names', 'MON-Fri 07:00-20:00', week({ 1: fullDay, 2: fullDay, 3: fullDay, 4: fullDay, 5: fullDay })],
+    ['mixed-case day names', 'MON-Fri 07:00-20:00', weekdays],
     ['a list of days', 'sat,sun 10:00-14:00', week({ 6: midday, 7: midday })],
     ['lists mixing days and ranges', 'mon, wed-thu 10:00-14:00', week({ 1: midday, 3: midday, 4: midday })],
-    ['spaces around separators', '  mon - fri  07:00 - 12:00 , 13:00-20:00 ;  ', week({
-      1: [r('07:00', '12:00'), r('13:00', '20:00')],
-      2: [r('07:00', '12:00'), r('13:00', '20:00')],
-      3: [r('07:00', '12:00'), r('13:00', '20:00')],
-      4: [r('07:00', '12:00'), r('13:00', '20:00')],
-      5: [r('07:00', '12:00'), r('13:00', '20:00')],
-    })],
-    ['ranges out of order, sorted', 'wed 13:00-17:00,08:00-12:00', week({ 3: [r('08:00', '12:00'), r('13:00', '17:00')] })],
+    [
+      'spaces around separators',
+      '  mon - fri  08:00 - 12:00 , 13:00-17:00 ;  ',
+      week({ 1: twoShifts, 2: twoShifts, 3: twoShifts, 4: twoShifts, 5: twoShifts }),
+    ],
+    ['ranges out of order, which are sorted', 'wed 13:00-17:00,08:00-12:00', week({ 3: twoShifts })],
     ['touching ranges', 'wed 08:00-12:00,12:00-17:00', week({ 3: [r('08:00', '12:00'), r('12:00', '17:00')] })],
     ['a whole day up to 24:00', 'sun 00:00-24:00', week({ 7: [r('00:00', '24:00')] })],
   ])('accepts %s: "%s"', (_, spec, expected) => {
@@ -575,6 +590,7 @@ describe('parseWeeklyHours', () => {
     ['only separators', ' ; ; ', ['empty']],
     ['an unknown day', 'mon-fro 07:00-20:00', ['Unknown day "fro"', 'mon-fro 07:00-20:00']],
     ['a full day name', 'monday 07:00-20:00', ['Unknown day "monday"']],
+    ['an inherited object property as a day', 'constructor 07:00-20:00', ['Unknown day "constructor"']],
     ['days without hours', 'mon-fri', ['"mon-fri" has no opening hours']],
     ['hours without days', '07:00-20:00', ['"07:00-20:00" names no day']],
     ['a time without a leading zero', 'mon-fri 7:00-20:00', ['"7:00"', 'HH:mm']],

@@ -1,0 +1,41 @@
+import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { NODES, type NodeId } from '../src/procedure/table.js';
+import { matchAnswer } from '../src/understanding/recognize.js';
+import { questionActivity } from './messages.js';
+import { turnLocale } from './turnLocale.js';
+
+/** The answer a card submit carries: `{ "answer": "<answer id>" }` (Adaptive Card Action.Submit). */
+function submittedAnswer(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const answer = (value as Record<string, unknown>).answer;
+  return typeof answer === 'string' ? answer : undefined;
+}
+
+/**
+ * Asks one question of the procedure table and recognises the answer id, typed (number, label,
+ * a word of it, in any of our languages) or submitted from a card. One instance per node, so
+ * the prompt knows its node without anything stored in the options. It renders at prompt time,
+ * in the turn's locale, so a reprompt after a language switch speaks the new language.
+ */
+export class AnswerPrompt extends Prompt<string> {
+  static idFor(nodeId: NodeId): string {
+    return `answer:${nodeId}`;
+  }
+
+  constructor(private readonly nodeId: NodeId) {
+    super(AnswerPrompt.idFor(nodeId));
+  }
+
+  protected async onPrompt(context: TurnContext, _state: object, _options: PromptOptions, isRetry: boolean): Promise<void> {
+    await context.sendActivity(questionActivity(turnLocale(context), NODES[this.nodeId], isRetry));
+  }
+
+  protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<string>> {
+    const { text, value } = context.activity;
+    const submitted = submittedAnswer(value);
+    const answers = NODES[this.nodeId].answers;
+    const answerId = submitted && answers.some((a) => a.id === submitted) ? submitted : matchAnswer(this.nodeId, text ?? '');
+    return answerId ? { succeeded: true, value: answerId } : { succeeded: false };
+  }
+}

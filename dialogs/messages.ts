@@ -1,0 +1,126 @@
+import { type Activity, ActionTypes, ActivityTypes, type CardAction } from 'botbuilder';
+import { DateTime } from 'luxon';
+import type { ContactCentreConfig } from '../src/config.js';
+import { type CentreStatus, getCentreStatus } from '../src/contactCentre/index.js';
+import { type Locale, type MessageKey, t, translateDynamic } from '../src/i18n/index.js';
+import { type Outcome, type ProcedureNode } from '../src/procedure/table.js';
+
+/**
+ * Turns domain results (a question of the table, a verdict, the contact centre's status) into
+ * localised activities. Every user-visible word comes from locales/.
+ */
+
+export function textActivity(text: string, actions: readonly CardAction[] = []): Partial<Activity> {
+  return {
+    type: ActivityTypes.Message,
+    text,
+    textFormat: 'markdown',
+    ...(actions.length > 0 ? { suggestedActions: { actions: [...actions], to: [] } } : {}),
+  };
+}
+
+/** A button that sends its own label, so clicking and typing are the same answer. */
+function sayAction(title: string): CardAction {
+  return { type: ActionTypes.ImBack, title, value: title };
+}
+
+export function followUpActions(locale: Locale): CardAction[] {
+  const keys: MessageKey[] = ['actions.restart', 'actions.centreOpen', 'actions.help'];
+  return keys.map((key) => sayAction(t(locale, key)));
+}
+
+function answerLabel(locale: Locale, node: ProcedureNode, answerId: string, part: 'label' | 'hint'): string {
+  return translateDynamic(locale, `procedure.node.${node.id}.answer.${answerId}.${part}`);
+}
+
+/** The question, its options numbered (people on sites type "2"), and the same as buttons. */
+export function questionActivity(locale: Locale, node: ProcedureNode, isRetry: boolean): Partial<Activity> {
+  const options = node.answers.map(
+    (a, i) => `${i + 1}. **${answerLabel(locale, node, a.id, 'label')}** — ${answerLabel(locale, node, a.id, 'hint')}`,
+  );
+  const lead = isRetry
+    ? t(locale, 'prompt.retry', { count: node.answers.length })
+    : translateDynamic(locale, `procedure.node.${node.id}.question`);
+  const question = isRetry ? `${lead}\n\n${translateDynamic(locale, `procedure.node.${node.id}.question`)}` : lead;
+  const text = `${question}\n\n${options.join('\n')}\n\n_${t(locale, 'prompt.answerHint')}_`;
+  return textActivity(
+    text,
+    node.answers.map((a) => sayAction(answerLabel(locale, node, a.id, 'label'))),
+  );
+}
+
+export function formatTime(at: DateTime): string {
+  return at.toFormat('HH:mm');
+}
+
+/** "today at 07:00", "tomorrow at 07:00", "on Monday 28 December at 07:00", in the centre's zone. */
+export function formatOpening(locale: Locale, at: DateTime | undefined, now: Date): string {
+  if (!at) return t(locale, 'opening.unknown');
+  const today = DateTime.fromJSDate(now).setZone(at.zone).startOf('day');
+  const days = Math.round(at.startOf('day').diff(today, 'days').days);
+  const time = formatTime(at);
+  if (days === 0) return t(locale, 'opening.today', { time });
+  if (days === 1) return t(locale, 'opening.tomorrow', { time });
+  const local = at.setLocale(locale);
+  return t(locale, 'opening.later', {
+    weekday: local.toFormat('cccc'),
+    date: local.toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL'),
+    time,
+  });
+}
+
+function formLink(locale: Locale, centre: ContactCentreConfig): string {
+  return centre.contactFormUrl ? t(locale, 'route.formUrl', { url: centre.contactFormUrl }) : t(locale, 'route.formNoUrl');
+}
+
+/** The voice-menu line: only what configuration holds, never invented keys (PROCEDURE.md). */
+function menuText(locale: Locale, centre: ContactCentreConfig): string {
+  const keys = centre.menuKeys[locale];
+  if (keys?.length === 3) return t(locale, 'route.menuDescribed', { key1: keys[0] ?? '', key2: keys[1] ?? '', key3: keys[2] ?? '' });
+  if (keys) return t(locale, 'route.menuSequence', { keys: keys.join(', ') });
+  const french = centre.menuKeys.fr;
+  const unconfirmed = t(locale, 'route.menuNotConfirmed');
+  return french ? `${unconfirmed} ${t(locale, 'route.menuOtherLanguage', { keys: french.join(', ') })}` : unconfirmed;
+}
+
+/** Step 3.2: phone with the menu while the centre is open, the contact form when it is closed. */
+export function routeText(locale: Locale, status: CentreStatus, centre: ContactCentreConfig, now: Date): string {
+  if (status.isOpen) {
+    return [
+      t(locale, 'route.phone', {
+        closesAt: formatTime(status.closesAt),
+        phone: centre.phone,
+        phoneInternational: centre.phoneInternational,
+      }),
+      menuText(locale, centre),
+      t(locale, 'route.agent'),
+    ].join('\n\n');
+  }
+  return t(locale, 'route.formClosed', { opensAt: formatOpening(locale, status.opensAt, now), form: formLink(locale, centre) });
+}
+
+export function verdictActivity(locale: Locale, outcome: Outcome, centre: ContactCentreConfig, now: Date): Partial<Activity> {
+  const key = `procedure.outcome.${outcome.id}`;
+  const parts = [`**${translateDynamic(locale, `${key}.title`)}**`, translateDynamic(locale, `${key}.body`)];
+  if (outcome.needsContactCentre) parts.push(routeText(locale, getCentreStatus(centre.schedule, now), centre, now));
+  parts.push(translateDynamic(locale, `${key}.followUp`));
+  if (outcome.isExempt) parts.push(t(locale, 'procedure.caveat'));
+  const clauses = outcome.clauses.map((c) => translateDynamic(locale, `clause.${c}`)).join(' ; ');
+  parts.push(`_${t(locale, 'procedure.basis', { clauses })}_`);
+  return textActivity(parts.join('\n\n'), followUpActions(locale));
+}
+
+/** The quick answer to "is the contact centre open?": yes until when, or no and when it opens. */
+export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig, now: Date): Partial<Activity> {
+  const status = getCentreStatus(centre.schedule, now);
+  let text: string;
+  if (status.isOpen) {
+    text = t(locale, 'centre.open', { closesAt: formatTime(status.closesAt), phone: centre.phone });
+  } else {
+    const params = { opensAt: formatOpening(locale, status.opensAt, now), form: formLink(locale, centre) };
+    text = status.holiday
+      ? t(locale, 'centre.closedHoliday', { ...params, holiday: translateDynamic(locale, `holiday.${status.holiday}`) })
+      : t(locale, 'centre.closed', params);
+  }
+  return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`);
+}

@@ -1,0 +1,155 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { getCentreStatus, type OpeningSchedule, parseWeeklyHours } from './contactCentre/index.js';
+import { LOCALES, type Locale } from './i18n/index.js';
+
+/**
+ * The only reader of process.env. Every setting is validated here so that a bad value stops
+ * start-up with a message naming the variable, instead of surfacing mid-conversation.
+ *
+ * Contact-centre facts that no source confirms (opening hours, the contact form's address, the
+ * voice-menu keys of languages other than French) are settings, never code: an operator must
+ * confirm them (README, "Configuration").
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly defaultLocale: Locale;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly bot: {
+    readonly appId: string | undefined;
+    readonly appPassword: string | undefined;
+    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly appTenantId: string | undefined;
+  };
+  readonly contactCentre: ContactCentreConfig;
+}
+
+export interface ContactCentreConfig {
+  readonly phone: string;
+  readonly phoneInternational: string;
+  readonly schedule: OpeningSchedule;
+  /** Human-readable, as configured: shown in help and README, e.g. "mon-fri 07:00-20:00". */
+  readonly hoursSpec: string;
+  readonly contactFormUrl: string | undefined;
+  /** Voice-menu keys per language; only French (2, 5, 6) is confirmed by the official text. */
+  readonly menuKeys: Readonly<Partial<Record<Locale, readonly string[]>>>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const booleanText = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+const menuKeysSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"fr":["2","5","6"]}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.partialRecord(
+      z.enum(LOCALES),
+      z.array(z.string().regex(/^[0-9*#]$/, 'each key must be one of 0-9, * or #')).min(1).max(6),
+      { message: `must map languages (${LOCALES.join(', ')}) to key lists` },
+    ),
+  );
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DEFAULT_LOCALE: z.enum(LOCALES).default('fr'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optionalText,
+  CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
+  CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
+  CONTACT_CENTRE_HOURS: z.string().trim().min(1).default('mon-fri 07:00-20:00'),
+  CONTACT_CENTRE_TIME_ZONE: z
+    .string()
+    .trim()
+    .default('Europe/Brussels')
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Brussels'),
+  CONTACT_CENTRE_CLOSED_ON_LEGAL_HOLIDAYS: booleanText.default(true),
+  CONTACT_CENTRE_EXTRA_CLOSED_DATES: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean))
+    .refine((dates) => dates.every((d) => isoDate.test(d)), 'must be a comma-separated list of YYYY-MM-DD dates'),
+  CONTACT_FORM_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  CONTACT_CENTRE_MENU_KEYS: menuKeysSchema.default({ fr: ['2', '5', '6'] }),
+});
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads and validates the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const [variable, ...inner] = issue.path.map(String);
+        const where = inner.length > 0 ? ` (at ${inner.join('.')})` : '';
+        return `${variable ?? '(environment)'}: ${issue.message}${where}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const weekly = parseWeeklyHours(e.CONTACT_CENTRE_HOURS);
+  if (!weekly.ok) throw new ConfigError([`CONTACT_CENTRE_HOURS: ${weekly.error}`]);
+  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
+    throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
+  }
+  const schedule: OpeningSchedule = {
+    zone: e.CONTACT_CENTRE_TIME_ZONE,
+    weekly: weekly.value,
+    closedOnLegalHolidays: e.CONTACT_CENTRE_CLOSED_ON_LEGAL_HOLIDAYS,
+    extraClosedDates: e.CONTACT_CENTRE_EXTRA_CLOSED_DATES,
+  };
+  try {
+    // The schedule is checked as a whole on first use: do it now, so a mistake stops start-up.
+    getCentreStatus(schedule, new Date(0));
+  } catch (error) {
+    throw new ConfigError([`CONTACT_CENTRE_*: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    defaultLocale: e.DEFAULT_LOCALE,
+    logLevel: e.LOG_LEVEL,
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appType: e.MicrosoftAppType,
+      appTenantId: e.MicrosoftAppTenantId,
+    },
+    contactCentre: {
+      phone: e.CONTACT_CENTRE_PHONE,
+      phoneInternational: e.CONTACT_CENTRE_PHONE_INTERNATIONAL,
+      hoursSpec: e.CONTACT_CENTRE_HOURS,
+      schedule,
+      contactFormUrl: e.CONTACT_FORM_URL,
+      menuKeys: e.CONTACT_CENTRE_MENU_KEYS,
+    },
+  };
+}
