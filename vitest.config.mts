@@ -16,6 +16,7 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['test/globalSetup.ts'],
     projects: [
       { extends: true, test: { name: 'local-tz', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'new-york-tz', include: timeSensitive, env: { TZ: 'America/New_York' } } },

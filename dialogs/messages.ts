@@ -1,8 +1,10 @@
 import { type Activity, ActionTypes, ActivityTypes, type CardAction } from 'botbuilder';
+import type { PromptValidatorContext } from 'botbuilder-dialogs';
 import { DateTime } from 'luxon';
 import type { ContactCentreConfig } from '../src/config.js';
 import { type CentreStatus, getCentreStatus } from '../src/contactCentre/index.js';
 import { type Locale, type MessageKey, t, translateDynamic } from '../src/i18n/index.js';
+import { LISTING_ZONE } from '../src/listing/model.js';
 import { type Outcome, type ProcedureNode } from '../src/procedure/table.js';
 
 /**
@@ -24,8 +26,12 @@ function sayAction(title: string): CardAction {
   return { type: ActionTypes.ImBack, title, value: title };
 }
 
-export function followUpActions(locale: Locale): CardAction[] {
-  const keys: MessageKey[] = ['actions.restart', 'actions.centreOpen', 'actions.help'];
+/** What people usually want next: after a verdict, the step it leads to comes first. */
+export function followUpActions(locale: Locale, outcome?: Outcome): CardAction[] {
+  const next: MessageKey[] = [];
+  if (outcome?.needsContactCentre) next.push('actions.haveReference');
+  if (outcome?.isExempt) next.push('actions.recordEvidence');
+  const keys: MessageKey[] = [...next, 'actions.restart', 'actions.centreOpen', 'actions.help'];
   return keys.map((key) => sayAction(t(locale, key)));
 }
 
@@ -47,6 +53,11 @@ export function questionActivity(locale: Locale, node: ProcedureNode, isRetry: b
     text,
     node.answers.map((a) => sayAction(answerLabel(locale, node, a.id, 'label'))),
   );
+}
+
+/** A day as people read it: "vendredi 27 novembre 2026", "Friday, November 27, 2026". */
+export function formatDay(locale: Locale, isoDate: string): string {
+  return DateTime.fromISO(isoDate, { zone: LISTING_ZONE }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
 }
 
 export function formatTime(at: DateTime): string {
@@ -104,10 +115,10 @@ export function verdictActivity(locale: Locale, outcome: Outcome, centre: Contac
   const parts = [`**${translateDynamic(locale, `${key}.title`)}**`, translateDynamic(locale, `${key}.body`)];
   if (outcome.needsContactCentre) parts.push(routeText(locale, getCentreStatus(centre.schedule, now), centre, now));
   parts.push(translateDynamic(locale, `${key}.followUp`));
-  if (outcome.isExempt) parts.push(t(locale, 'procedure.caveat'));
+  if (outcome.isExempt) parts.push(t(locale, 'procedure.caveat'), t(locale, 'evidence.offer'));
   const clauses = outcome.clauses.map((c) => translateDynamic(locale, `clause.${c}`)).join(' ; ');
   parts.push(`_${t(locale, 'procedure.basis', { clauses })}_`);
-  return textActivity(parts.join('\n\n'), followUpActions(locale));
+  return textActivity(parts.join('\n\n'), followUpActions(locale, outcome));
 }
 
 /** The quick answer to "is the contact centre open?": yes until when, or no and when it opens. */
@@ -123,4 +134,15 @@ export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig
       : t(locale, 'centre.closed', params);
   }
   return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`);
+}
+
+/**
+ * Says what is wrong with an answer, then asks the same question again (the prompt does not
+ * repeat itself once the turn has a reply). Returns false: the answer is refused.
+ */
+export async function refuse(prompt: PromptValidatorContext<unknown>, message: string): Promise<false> {
+  const question = prompt.options.prompt;
+  await prompt.context.sendActivity(textActivity(message));
+  if (question && typeof question === 'object') await prompt.context.sendActivity(question);
+  return false;
 }

@@ -17,6 +17,8 @@ export interface ProcedureOptions {
 
 export interface ProcedureResult {
   readonly outcome: OutcomeId;
+  /** The cause answered, printed on the listing and kept with evidence. */
+  readonly cause?: string;
 }
 
 export interface ProcedureDialogDeps {
@@ -44,11 +46,12 @@ export class ProcedureDialog extends ComponentDialog {
   }
 
   private async askOrConclude(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const next = decide(optionsOf(step).answers);
+    const { answers } = optionsOf(step);
+    const next = decide(answers);
     if (next.kind === 'ask') return step.prompt(AnswerPrompt.idFor(next.node.id), {});
     const locale = turnLocale(step.context);
     await step.context.sendActivity(verdictActivity(locale, next.outcome, this.deps.contactCentre, this.deps.clock()));
-    const result: ProcedureResult = { outcome: next.outcome.id };
+    const result: ProcedureResult = { outcome: next.outcome.id, ...(answers.cause ? { cause: answers.cause } : {}) };
     return step.endDialog(result);
   }
 

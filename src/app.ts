@@ -1,49 +1,60 @@
-import { ConversationState, MemoryStorage, type Storage, UserState } from 'botbuilder';
+import { randomBytes } from 'node:crypto';
+import { ConversationState, UserState } from 'botbuilder';
 import type restify from 'restify';
 import { createAdapter } from './adapter.js';
 import { EmergencyBot } from './bot.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServer } from './server.js';
+import type { Stores } from './storage/connect.js';
 
 export interface AppOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
-  readonly storage?: Storage;
 }
 
 export interface App {
   readonly server: restify.Server;
   readonly bot: EmergencyBot;
+  readonly links: DownloadLinks;
   /** Resolves with the bound port (PORT=0 picks a free one). */
   listen(): Promise<number>;
+  /** Stops accepting connections; resolves when requests in flight have finished. */
   close(): Promise<void>;
 }
 
-/** Wires config → storage → bot → server. Used by main.ts and by the end-to-end tests. */
-export function createApp(config: Config, options: AppOptions = {}): App {
+/** Wires config → stores → bot → server. Used by main.ts and by the end-to-end tests. */
+export function createApp(config: Config, stores: Stores, options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? new MemoryStorage();
+  const clock = options.clock ?? systemClock;
+  // Without a configured secret, links die with the process: fine for one local instance.
+  const secret = config.storage.downloadLinkSecret ?? randomBytes(32);
+  const links = createDownloadLinks(secret, config.storage.downloadLinkTtlMinutes * 60_000, clock);
   const bot = new EmergencyBot({
     config,
-    conversationState: new ConversationState(storage),
-    userState: new UserState(storage),
-    clock: options.clock ?? systemClock,
+    conversationState: new ConversationState(stores.stateStorage),
+    userState: new UserState(stores.stateStorage),
+    clock,
     logger,
+    listings: {
+      store: stores.listingStore,
+      evidence: stores.evidenceStore,
+      links,
+      publicBaseUrl: config.storage.publicBaseUrl,
+    },
   });
   const adapter = createAdapter(config, logger);
-  const server = createServer({ adapter, bot, logger });
+  const server = createServer({ adapter, bot, logger, clock, links, listingStore: stores.listingStore });
   return {
     server,
     bot,
+    links,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          const address = server.address();
-          resolve(address.port);
-        });
+        server.listen(config.port, config.host, () => resolve(server.address().port));
       }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,23 +1,51 @@
 import {
+  ActionTypes,
   ActivityHandler,
   type ConversationState,
   type StatePropertyAccessor,
   type TurnContext,
   type UserState,
 } from 'botbuilder';
-import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type DialogContext, DialogSet, type DialogState, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
+import { DateTime } from 'luxon';
+import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions } from '../dialogs/evidenceDialog.js';
+import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';
+import { LISTING_DIALOG, ListingDialog, type ListingOptions } from '../dialogs/listingDialog.js';
 import { centreStatusActivity, followUpActions, textActivity } from '../dialogs/messages.js';
-import { PROCEDURE_DIALOG, ProcedureDialog, type ProcedureOptions } from '../dialogs/procedureDialog.js';
+import { PROCEDURE_DIALOG, ProcedureDialog, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
+import { tenantKeyOf } from '../dialogs/tenant.js';
 import { setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
+import type { DownloadLinks } from './listing/downloadLinks.js';
+import type { EvidenceStore } from './listing/evidenceStore.js';
+import type { ListingStore } from './listing/listingStore.js';
+import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
+import { findDateInText } from './understanding/listingWords.js';
 import { type Intent, recognizeIntent } from './understanding/recognize.js';
 
 export interface UserProfile {
   /** The language the user chose by name; wins over the channel's activity.locale. */
   locale?: Locale;
+}
+
+/** What the conversation remembers between dialogs. */
+export interface Session {
+  /** The last verdict, for "record evidence" and for the cause printed on the listing. */
+  lastVerdict?: ProcedureResult;
+  /** The listing last worked on here, for "erase the listing". */
+  listing?: ListingKey;
+  /** Recently processed activity ids: a redelivered activity has no second effect. */
+  recentActivityIds?: string[];
+}
+
+export interface ListingServices {
+  readonly store: ListingStore;
+  readonly evidence: EvidenceStore;
+  readonly links: DownloadLinks;
+  readonly publicBaseUrl: string;
 }
 
 export interface BotDeps {
@@ -26,27 +54,43 @@ export interface BotDeps {
   readonly userState: UserState;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly listings: ListingServices;
 }
+
+const MAX_REMEMBERED_ACTIVITIES = 50;
+
+/** Intents that are commands about the conversation itself, valid inside any dialog. */
+const COMMANDS: ReadonlySet<Intent['kind']> = new Set(['switchLanguage', 'chooseLanguage', 'help', 'restart', 'cancel']);
 
 /**
  * Turn routing. Quick questions and commands (language, help, start over, cancel, "is the
- * contact centre open?", "am I exempt?") are recognised first, at any point, even in the middle
- * of the procedure; everything else goes to the active dialog, or starts the procedure.
+ * contact centre open?", "am I exempt?", listing and evidence commands) are recognised first, at
+ * any point, even in the middle of a dialog; everything else goes to the active dialog, or
+ * starts the procedure.
  */
 export class EmergencyBot extends ActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<UserProfile>;
+  private readonly session: StatePropertyAccessor<Session>;
   private readonly dialogs: DialogSet;
 
   constructor(private readonly deps: BotDeps) {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.session = deps.conversationState.createProperty<Session>('session');
     this.profile = deps.userState.createProperty<UserProfile>('profile');
-    this.dialogs = new DialogSet(this.dialogState).add(
-      new ProcedureDialog({ clock: deps.clock, contactCentre: deps.config.contactCentre }),
-    );
+    const { listings, clock } = deps;
+    this.dialogs = new DialogSet(this.dialogState)
+      .add(new ProcedureDialog({ clock, contactCentre: deps.config.contactCentre }))
+      .add(new ListingDialog({ store: listings.store, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
+      .add(new EvidenceDialog({ store: listings.evidence, clock }))
+      .add(new EraseDialog(listings.store));
 
     this.onMessage(async (context, next) => {
+      if (await this.isRedelivery(context)) {
+        deps.logger.info('activity.redelivered', { channelId: context.activity.channelId });
+        return;
+      }
       await this.handleMessage(context);
       await next();
     });
@@ -78,6 +122,17 @@ export class EmergencyBot extends ActivityHandler {
     return locale;
   }
 
+  /** Remembers the activity id; true when it was already processed (a channel retry). */
+  private async isRedelivery(context: TurnContext): Promise<boolean> {
+    const id = context.activity.id;
+    if (!id) return false;
+    const session = await this.session.get(context, {});
+    const recent = session.recentActivityIds ?? [];
+    if (recent.includes(id)) return true;
+    session.recentActivityIds = [...recent, id].slice(-MAX_REMEMBERED_ACTIVITIES);
+    return false;
+  }
+
   private async handleMessage(context: TurnContext): Promise<void> {
     await this.resolveLocale(context);
     const dc = await this.dialogs.createContext(context);
@@ -85,42 +140,58 @@ export class EmergencyBot extends ActivityHandler {
     if (await this.handleIntent(dc, intent)) return;
     if (dc.activeDialog) {
       const result = await dc.continueDialog();
+      await this.remember(context, result);
       if (result.status !== DialogTurnStatus.empty) return;
     }
     await this.startProcedure(dc, intent.kind === 'cause' ? intent.cause : undefined);
+  }
+
+  /** Keeps what finished dialogs established: the verdict, the listing worked on. */
+  private async remember(context: TurnContext, result: DialogTurnResult): Promise<void> {
+    if (result.status !== DialogTurnStatus.complete || typeof result.result !== 'object' || result.result === null) return;
+    const session = await this.session.get(context, {});
+    const value = result.result as Partial<ProcedureResult & { key: ListingKey }>;
+    if (value.outcome) session.lastVerdict = { outcome: value.outcome, ...(value.cause ? { cause: value.cause } : {}) };
+    if (value.key) session.listing = value.key;
+  }
+
+  private async begin(dc: DialogContext, dialogId: string, options: object): Promise<void> {
+    await this.remember(dc.context, await dc.beginDialog(dialogId, options));
   }
 
   /** Handles commands and quick questions; false when the message belongs to the dialog. */
   private async handleIntent(dc: DialogContext, intent: Intent): Promise<boolean> {
     const context = dc.context;
     const locale = turnLocale(context);
+    const active = dc.activeDialog?.id;
+    // An evidence note is free text: only commands interrupt it, not words it may quote
+    // ("…the operator's reference number…").
+    if (active === EVIDENCE_DIALOG && !COMMANDS.has(intent.kind)) return false;
     switch (intent.kind) {
       case 'switchLanguage': {
         const profile = await this.profile.get(context, {});
         profile.locale = intent.locale;
         setTurnLocale(context, intent.locale);
         await context.sendActivity(textActivity(t(intent.locale, 'language.switched')));
-        if (dc.activeDialog) await dc.repromptDialog();
+        if (active) await dc.repromptDialog();
         return true;
       }
       case 'chooseLanguage': {
         const names = LOCALES.map((l) => CATALOGS[l].meta.languageName);
-        await context.sendActivity(
-          textActivity(t(locale, 'language.choose'), names.map((n) => ({ type: 'imBack', title: n, value: n }))),
-        );
+        await context.sendActivity(textActivity(t(locale, 'language.choose'), names.map((n) => ({ type: ActionTypes.ImBack, title: n, value: n }))));
         return true;
       }
       case 'help':
-        await context.sendActivity(textActivity(t(locale, 'help'), dc.activeDialog ? [] : followUpActions(locale)));
-        if (dc.activeDialog) await dc.repromptDialog();
+        await context.sendActivity(textActivity(t(locale, 'help'), active ? [] : followUpActions(locale)));
+        if (active) await dc.repromptDialog();
         return true;
       case 'restart':
         await dc.cancelAllDialogs();
         await context.sendActivity(textActivity(t(locale, 'restarted')));
-        await this.beginProcedure(dc, { answers: {} });
+        await this.begin(dc, PROCEDURE_DIALOG, { answers: {} } satisfies ProcedureOptions);
         return true;
       case 'cancel':
-        if (!dc.activeDialog) {
+        if (!active) {
           await context.sendActivity(textActivity(t(locale, 'nothingToCancel')));
           return true;
         }
@@ -129,37 +200,74 @@ export class EmergencyBot extends ActivityHandler {
         return true;
       case 'centreOpen':
         await context.sendActivity(centreStatusActivity(locale, this.deps.config.contactCentre, this.deps.clock()));
-        if (dc.activeDialog) await dc.repromptDialog();
+        if (active) await dc.repromptDialog();
         return true;
       case 'exempt':
-        // With the cause named, the verdict comes in this very turn; without it, the procedure
-        // asks — unless it is already under way, in which case its current question is the answer.
-        if (!intent.cause && dc.activeDialog) {
+        // With the cause named, the verdict comes in this very turn. Without it, the procedure
+        // asks — unless it is under way, in which case its current question is the answer.
+        if (!intent.cause && active === PROCEDURE_DIALOG) {
           await dc.repromptDialog();
           return true;
         }
+        if (!intent.cause && active) return false;
         await dc.cancelAllDialogs();
         await this.startProcedure(dc, intent.cause);
         return true;
       case 'cause':
-        if (dc.activeDialog) return false;
+        if (active) return false;
         await this.startProcedure(dc, intent.cause);
         return true;
+      case 'startListing': {
+        if (active === LISTING_DIALOG) return false;
+        await dc.cancelAllDialogs();
+        const session = await this.session.get(context, {});
+        await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause } satisfies ListingOptions);
+        return true;
+      }
+      case 'recordEvidence': {
+        if (active) return false;
+        const session = await this.session.get(context, {});
+        const verdict = session.lastVerdict;
+        await this.begin(dc, EVIDENCE_DIALOG, { outcome: verdict?.outcome ?? 'unspecified', cause: verdict?.cause } satisfies EvidenceOptions);
+        return true;
+      }
+      case 'listEvidence': {
+        const today = DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
+        const date = findDateInText(context.activity.text ?? '', today) ?? (today.toISODate() ?? '');
+        const records = await this.deps.listings.evidence.listForDate(tenantKeyOf(context.activity), date);
+        await context.sendActivity(textActivity(evidenceListText(locale, date, records)));
+        if (active) await dc.repromptDialog();
+        return true;
+      }
+      case 'eraseListing': {
+        const session = await this.session.get(context, {});
+        const key = await this.currentListing(dc, session);
+        if (!key) {
+          await context.sendActivity(textActivity(t(locale, 'listing.erase.nothing')));
+          if (active) await dc.repromptDialog();
+          return true;
+        }
+        await dc.cancelAllDialogs();
+        await this.begin(dc, ERASE_DIALOG, { key } satisfies EraseOptions);
+        return true;
+      }
       case 'none':
         return false;
     }
   }
 
-  private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {
-    if (cause) {
-      await this.beginProcedure(dc, { answers: { cause } });
-      return;
-    }
-    await dc.context.sendActivity(textActivity(t(turnLocale(dc.context), 'intro')));
-    await this.beginProcedure(dc, { answers: {} });
+  /** The listing being entered right now, else the last one finished in this conversation. */
+  private async currentListing(dc: DialogContext, session: Session): Promise<ListingKey | undefined> {
+    const inner = dc.activeDialog?.id === LISTING_DIALOG ? dc.child?.activeDialog?.state : undefined;
+    const options = (inner as { options?: { key?: ListingKey } } | undefined)?.options;
+    const key = options?.key ?? session.listing;
+    // A listing of another tenant is never addressed, even if the state says so.
+    return key && key.tenantKey === tenantKeyOf(dc.context.activity) ? key : undefined;
   }
 
-  private async beginProcedure(dc: DialogContext, options: ProcedureOptions): Promise<void> {
-    await dc.beginDialog(PROCEDURE_DIALOG, options);
+  private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {
+    if (!cause) await dc.context.sendActivity(textActivity(t(turnLocale(dc.context), 'intro')));
+    await this.begin(dc, PROCEDURE_DIALOG, { answers: cause ? { cause } : {} } satisfies ProcedureOptions);
   }
 }
+

@@ -23,6 +23,27 @@ export interface Config {
     readonly appTenantId: string | undefined;
   };
   readonly contactCentre: ContactCentreConfig;
+  readonly storage: StorageConfig;
+}
+
+export interface StorageConfig {
+  /** Azure Blob Storage; undefined means "start the embedded Azurite" (local use). */
+  readonly connectionString: string | undefined;
+  /** Where the embedded Azurite keeps its data (git-ignored), so it survives a restart. */
+  readonly embeddedDir: string;
+  /** Listings and evidence records. */
+  readonly dataContainer: string;
+  /** Conversation and user state (BlobsStorage). */
+  readonly stateContainer: string;
+  /** Secret HMAC key for blob names; undefined uses the public default (names still hold no personal data). */
+  readonly blobNameKey: string | undefined;
+  /** Listings and evidence older than this many days are deleted. */
+  readonly retentionDays: number;
+  /** Base URL people's browsers reach the bot at, for the PDF download links. */
+  readonly publicBaseUrl: string;
+  /** 32-byte key sealing download links; undefined means a random one per process. */
+  readonly downloadLinkSecret: Buffer | undefined;
+  readonly downloadLinkTtlMinutes: number;
 }
 
 export interface ContactCentreConfig {
@@ -54,6 +75,12 @@ const booleanText = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Azure container names: 3–63 lower-case letters, digits and single hyphens. */
+const containerName = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/, 'must be a valid blob container name (3-63 lower-case letters, digits, hyphens)');
 
 const menuKeysSchema = z
   .string()
@@ -98,6 +125,21 @@ const envSchema = z.object({
     .refine((dates) => dates.every((d) => isoDate.test(d)), 'must be a comma-separated list of YYYY-MM-DD dates'),
   CONTACT_FORM_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   CONTACT_CENTRE_MENU_KEYS: menuKeysSchema.default({ fr: ['2', '5', '6'] }),
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  EMBEDDED_STORAGE_DIR: z.string().trim().min(1).default('.data/azurite'),
+  STORAGE_DATA_CONTAINER: containerName.default('checkinatwork-listings'),
+  STORAGE_STATE_CONTAINER: containerName.default('checkinatwork-state'),
+  BLOB_NAME_KEY: optionalText.pipe(z.string().min(16, 'must have at least 16 characters').optional()),
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  DOWNLOAD_LINK_SECRET: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes), e.g. from `openssl rand -hex 32`')
+      .transform((hex) => Buffer.from(hex, 'hex'))
+      .optional(),
+  ),
+  DOWNLOAD_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -150,6 +192,17 @@ export function loadConfig(env: Env = process.env): Config {
       schedule,
       contactFormUrl: e.CONTACT_FORM_URL,
       menuKeys: e.CONTACT_CENTRE_MENU_KEYS,
+    },
+    storage: {
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      embeddedDir: e.EMBEDDED_STORAGE_DIR,
+      dataContainer: e.STORAGE_DATA_CONTAINER,
+      stateContainer: e.STORAGE_STATE_CONTAINER,
+      blobNameKey: e.BLOB_NAME_KEY,
+      retentionDays: e.RETENTION_DAYS,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      downloadLinkSecret: e.DOWNLOAD_LINK_SECRET,
+      downloadLinkTtlMinutes: e.DOWNLOAD_LINK_TTL_MINUTES,
     },
   };
 }

@@ -1,14 +1,56 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { systemClock } from './clock.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createLogger, errorFields, type Logger } from './logger.js';
+import { startRetention } from './listing/retention.js';
+import { type RunningAzurite, startAzurite } from './storage/azurite.js';
+import { connectStores } from './storage/connect.js';
 
-/** Composition root: configuration, then the app; nothing else listens or connects. */
+/**
+ * Composition root: configuration, blob storage (Azure, or an embedded Azurite when none is
+ * configured, so `npm ci && npm start` works on a fresh machine with real blob storage), the
+ * app, retention; graceful stop on SIGTERM/SIGINT. Nothing else listens or connects.
+ */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+
+  let azurite: RunningAzurite | undefined;
+  let connectionString = config.storage.connectionString;
+  if (!connectionString) {
+    await mkdir(config.storage.embeddedDir, { recursive: true });
+    azurite = await startAzurite({ location: config.storage.embeddedDir });
+    connectionString = azurite.connectionString;
+    logger.info('storage.embedded_azurite', { port: azurite.port, location: config.storage.embeddedDir });
+  }
+
+  const stores = await connectStores(connectionString, config.storage, systemClock);
+  const app = createApp(config, stores, { logger });
+  const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
+  const port = await app.listen();
+  logger.info('server.listening', {
+    port,
+    endpoint: `http://localhost:${port}/api/messages`,
+    authentication: config.bot.appId ? 'bot-framework-jwt' : 'none (local / Emulator)',
+    storage: azurite ? 'embedded-azurite' : 'azure-blob',
+  });
+  if (!config.storage.downloadLinkSecret) {
+    logger.warn('config.download_link_secret_missing', { effect: 'download links stop working at restart and across instances' });
+  }
+
+  installShutdown(logger, async () => {
+    retention.stop();
+    await app.close();
+    await azurite?.stop();
+  });
+}
+
+function readConfig(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -16,28 +58,25 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
-  const app = createApp(config, { logger });
-  const port = await app.listen();
-  logger.info('server.listening', {
-    port,
-    endpoint: `http://localhost:${port}/api/messages`,
-    authentication: config.bot.appId ? 'bot-framework-jwt' : 'none (local / Emulator)',
-  });
+}
 
+/** SIGTERM/SIGINT: stop accepting, let turns in flight finish, stop what we started, exit 0. */
+function installShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
-  const stop = (signal: string) => {
+  const onSignal = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('server.stopping', { signal });
-    // Stop accepting; turns in flight finish before close() resolves.
-    app.close().then(
+    stop().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        logger.error('server.stop_failed', errorFields(error));
+        process.exit(1);
+      },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,10 @@ export type Intent =
   | { readonly kind: 'restart' }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'centreOpen' }
+  | { readonly kind: 'startListing' }
+  | { readonly kind: 'recordEvidence' }
+  | { readonly kind: 'listEvidence' }
+  | { readonly kind: 'eraseListing' }
   | { readonly kind: 'exempt'; readonly cause: Cause | undefined }
   | { readonly kind: 'cause'; readonly cause: Cause }
   | { readonly kind: 'none' };
@@ -33,6 +37,10 @@ interface Lexicon {
   readonly exempt: readonly string[];
   readonly centreOpen: PhraseGroups;
   readonly causes: ReadonlyMap<Cause, PhraseGroups>;
+  readonly startListing: readonly string[];
+  readonly recordEvidence: readonly string[];
+  readonly listEvidence: readonly string[];
+  readonly eraseListing: readonly string[];
 }
 
 const fold = (phrases: readonly string[]): string[] => [...new Set(phrases.map(normalizeText).filter(Boolean))];
@@ -56,6 +64,10 @@ function buildLexicon(): Lexicon {
     exempt: all((c) => c.intents.exempt),
     centreOpen: foldGroups((l) => CATALOGS[l].intents.centreOpen),
     causes: new Map(CAUSES.map((cause) => [cause, foldGroups((l) => CATALOGS[l].intents.cause[cause])])),
+    startListing: all((c) => c.intentsListing.start),
+    recordEvidence: all((c) => [...c.intentsListing.evidence, c.actions.recordEvidence]),
+    listEvidence: all((c) => c.intentsListing.evidenceList),
+    eraseListing: all((c) => c.intentsListing.erase),
   };
 }
 
@@ -91,6 +103,11 @@ export function recognizeIntent(text: string): Intent {
   if (isCommand(folded, LEXICON.help)) return { kind: 'help' };
   if (isCommand(folded, LEXICON.restart)) return { kind: 'restart' };
   if (isCommand(folded, LEXICON.cancel)) return { kind: 'cancel' };
+  // Listing and evidence commands name their object ("erase the listing", "my evidence for…").
+  if (LEXICON.eraseListing.some((p) => containsPhrase(folded, p))) return { kind: 'eraseListing' };
+  if (LEXICON.listEvidence.some((p) => containsPhrase(folded, p))) return { kind: 'listEvidence' };
+  if (isCommand(folded, LEXICON.recordEvidence)) return { kind: 'recordEvidence' };
+  if (LEXICON.startListing.some((p) => containsPhrase(folded, p))) return { kind: 'startListing' };
   const asksExemption = LEXICON.exempt.some((p) => containsPhrase(folded, p));
   if (!asksExemption && matchesGroups(folded, LEXICON.centreOpen)) return { kind: 'centreOpen' };
   const cause = CAUSE_PRIORITY.find((c) => matchesGroups(folded, LEXICON.causes.get(c) ?? []));

@@ -1,0 +1,57 @@
+import { ComponentDialog, type DialogTurnResult, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { t } from '../src/i18n/index.js';
+import type { ListingStore } from '../src/listing/listingStore.js';
+import type { ListingKey } from '../src/listing/model.js';
+import { isNo, isYes } from '../src/understanding/listingWords.js';
+import { formatDay, textActivity } from './messages.js';
+import { turnLocale } from './turnLocale.js';
+
+export const ERASE_DIALOG = 'erase';
+const STEPS = 'erase.steps';
+const CONFIRM_PROMPT = 'erase.confirm';
+
+export interface EraseOptions {
+  readonly key: ListingKey;
+}
+
+const eraseOptions = (step: WaterfallStepContext): EraseOptions => step.options as EraseOptions;
+
+/** Erases a listing now (GDPR), after an explicit yes; only the caller's own tenant's listing. */
+export class EraseDialog extends ComponentDialog {
+  constructor(private readonly store: ListingStore) {
+    super(ERASE_DIALOG);
+    this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (p) => isYes(p.recognized.value ?? '') || isNo(p.recognized.value ?? '')));
+    this.addDialog(new WaterfallDialog(STEPS, [(s) => this.confirm(s), (s) => this.erase(s)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    const listing = await this.store.get(eraseOptions(step).key);
+    if (!listing) {
+      await step.context.sendActivity(textActivity(t(locale, 'listing.erase.nothing')));
+      return step.endDialog();
+    }
+    const yes = t(locale, 'listing.erase.yesButton');
+    const no = t(locale, 'listing.erase.noButton');
+    const question = t(locale, 'listing.erase.confirm', {
+      declaration: listing.declarationNumber,
+      date: formatDay(locale, listing.date),
+      count: listing.workers.length,
+    });
+    return step.prompt(CONFIRM_PROMPT, {
+      prompt: textActivity(question, [yes, no].map((title) => ({ type: 'imBack', title, value: title }))),
+    });
+  }
+
+  private async erase(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    if (!isYes(String(step.result))) {
+      await step.context.sendActivity(textActivity(t(locale, 'listing.erase.kept')));
+      return step.endDialog({ erased: false });
+    }
+    await this.store.delete(eraseOptions(step).key);
+    await step.context.sendActivity(textActivity(t(locale, 'listing.erase.done')));
+    return step.endDialog({ erased: true });
+  }
+}

@@ -1,0 +1,90 @@
+import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { DateTime } from 'luxon';
+import type { Clock } from '../src/clock.js';
+import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
+import { type EvidenceRecord, type EvidenceStore, evidenceNoteSchema } from '../src/listing/evidenceStore.js';
+import { LISTING_ZONE } from '../src/listing/model.js';
+import { formatDay, refuse, textActivity } from './messages.js';
+import { operationIdOf, tenantKeyOf } from './tenant.js';
+import { turnLocale } from './turnLocale.js';
+
+export const EVIDENCE_DIALOG = 'evidence';
+const STEPS = 'evidence.steps';
+const NOTE_PROMPT = 'evidence.note';
+const MIN_NOTE_CHARS = 3;
+
+export interface EvidenceOptions {
+  /** The verdict being evidenced (procedure outcome id) and its cause. */
+  readonly outcome: string;
+  readonly cause?: string | undefined;
+}
+
+export interface EvidenceDialogDeps {
+  readonly store: EvidenceStore;
+  readonly clock: Clock;
+}
+
+const evidenceOptions = (step: WaterfallStepContext): EvidenceOptions => step.options as EvidenceOptions;
+
+/**
+ * "The unavailability must be verifiable": after an exemption verdict, records the cause, the
+ * time and a short note (the operator's outage notice, a screenshot's reference) as a blob.
+ */
+export class EvidenceDialog extends ComponentDialog {
+  constructor(private readonly deps: EvidenceDialogDeps) {
+    super(EVIDENCE_DIALOG);
+    this.addDialog(new TextPrompt(NOTE_PROMPT, (p) => this.validateNote(p)));
+    this.addDialog(new WaterfallDialog(STEPS, [(s) => this.askNote(s), (s) => this.save(s)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async askNote(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(NOTE_PROMPT, { prompt: textActivity(t(turnLocale(step.context), 'evidence.askNote')) });
+  }
+
+  private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    const { outcome, cause } = evidenceOptions(step);
+    const now = DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
+    const note = evidenceNoteSchema.parse(String(step.result));
+    const { record } = await this.deps.store.add(
+      { tenantKey: tenantKeyOf(step.context.activity), date: now.toISODate() ?? '', outcome, cause, note },
+      operationIdOf(step.context.activity),
+    );
+    const recordedAt = DateTime.fromISO(record.recordedAt).setZone(LISTING_ZONE);
+    await step.context.sendActivity(
+      textActivity(t(locale, 'evidence.saved', { date: formatDay(locale, record.date), time: recordedAt.toFormat('HH:mm') })),
+    );
+    return step.endDialog();
+  }
+
+  private async validateNote(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const parsed = evidenceNoteSchema.safeParse(prompt.recognized.value ?? '');
+    if (parsed.success && [...parsed.data].length >= MIN_NOTE_CHARS) return true;
+    return refuse(prompt, t(turnLocale(prompt.context), 'evidence.badNote'));
+  }
+}
+
+/** The records of one day, newest last, as one message. */
+export function evidenceListText(locale: Locale, date: string, records: readonly EvidenceRecord[]): string {
+  const day = formatDay(locale, date);
+  if (records.length === 0) return t(locale, 'evidence.none', { date: day });
+  const lines = [...records]
+    .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt))
+    .map((r) =>
+      t(locale, 'evidence.listLine', {
+        time: DateTime.fromISO(r.recordedAt).setZone(LISTING_ZONE).toFormat('HH:mm'),
+        outcome: outcomeTitle(locale, r.outcome),
+        note: r.note,
+      }),
+    );
+  return `${t(locale, 'evidence.listHeader', { date: day })}\n\n${lines.join('\n')}`;
+}
+
+function outcomeTitle(locale: Locale, outcome: string): string {
+  try {
+    return translateDynamic(locale, `procedure.outcome.${outcome}.title`);
+  } catch {
+    return outcome;
+  }
+}

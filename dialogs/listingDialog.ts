@@ -1,0 +1,389 @@
+import { randomUUID } from 'node:crypto';
+import { type Activity, ActionTypes, type Attachment, CardFactory } from 'botbuilder';
+import {
+  ComponentDialog,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  TextPrompt,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { DateTime } from 'luxon';
+import {
+  maskWorkerId,
+  parseDeclarationNumber,
+  parsePersonName,
+  parseReferenceNumber,
+  parseWorkerId,
+  type WorkerId,
+} from '../src/identity/index.js';
+import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
+import type { Clock } from '../src/clock.js';
+import type { DownloadLinks } from '../src/listing/downloadLinks.js';
+import { addWorker, openListing, removeWorker, replaceWorker } from '../src/listing/listingOps.js';
+import type { ListingStore } from '../src/listing/listingStore.js';
+import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
+import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
+import { formatDay, refuse, textActivity } from './messages.js';
+import { operationIdOf, tenantKeyOf } from './tenant.js';
+import { turnLocale } from './turnLocale.js';
+
+export const LISTING_DIALOG = 'listing';
+const HEADER = 'listing.header';
+const WORKERS = 'listing.workers';
+const REFERENCE_PROMPT = 'listing.reference';
+const DECLARATION_PROMPT = 'listing.declaration';
+const DATE_PROMPT = 'listing.date';
+const WORKER_PROMPT = 'listing.worker';
+const SURNAME_PROMPT = 'listing.surname';
+const FIRST_NAME_PROMPT = 'listing.firstName';
+
+
+export interface ListingDialogDeps {
+  readonly store: ListingStore;
+  readonly links: DownloadLinks;
+  readonly clock: Clock;
+  readonly publicBaseUrl: string;
+}
+
+export interface ListingOptions {
+  /** The cause the procedure established, printed on the listing. */
+  readonly cause?: string | undefined;
+}
+
+/** Values of the header waterfall (reference, declaration, date). */
+interface HeaderValues {
+  reference?: string;
+  declaration?: string;
+}
+
+/** Options carried from worker to worker: which listing, how many are on it, what is being corrected. */
+interface WorkerLoopOptions {
+  readonly key: ListingKey;
+  readonly count: number;
+  readonly correcting?: { readonly entryId: string; readonly n: number } | undefined;
+}
+
+/** Values of one pass of the worker loop. */
+interface WorkerValues {
+  workerId?: WorkerId;
+  surname?: string;
+}
+
+/** The one place that trusts the waterfall's untyped values and options. */
+const headerValues = (step: WaterfallStepContext): HeaderValues => step.values as HeaderValues;
+const workerValues = (step: WaterfallStepContext): WorkerValues => step.values as WorkerValues;
+const loopOptions = (step: WaterfallStepContext): WorkerLoopOptions => step.options as WorkerLoopOptions;
+const listingOptions = (step: WaterfallStepContext): ListingOptions => (step.options ?? {}) as ListingOptions;
+
+/** What an Adaptive Card worker form submits (Teams): all three fields at once. */
+interface WorkerForm {
+  readonly workerId: string;
+  readonly surname: string;
+  readonly firstName: string;
+}
+
+function workerFormOf(activity: Partial<Activity>): WorkerForm | undefined {
+  const value = activity.value as Record<string, unknown> | undefined;
+  if (!value || value.form !== 'worker') return undefined;
+  const { workerId, surname, firstName } = value;
+  if (typeof workerId !== 'string' || typeof surname !== 'string' || typeof firstName !== 'string') return undefined;
+  return { workerId, surname, firstName };
+}
+
+type ParsedWorker = { ok: true; workerId: WorkerId; surname: string; firstName: string } | { ok: false; message: string };
+
+function parseWorkerForm(locale: Locale, form: WorkerForm): ParsedWorker {
+  const id = parseWorkerId(form.workerId);
+  if (!id.ok) return { ok: false, message: translateDynamic(locale, `listing.error.workerId.${id.error}`) };
+  const surname = parsePersonName(form.surname);
+  if (!surname.ok) return { ok: false, message: translateDynamic(locale, `listing.error.name.${surname.error}`) };
+  const firstName = parsePersonName(form.firstName);
+  if (!firstName.ok) return { ok: false, message: translateDynamic(locale, `listing.error.name.${firstName.error}`) };
+  return { ok: true, workerId: id.value, surname: surname.value, firstName: firstName.value };
+}
+
+/**
+ * Step 3.3: takes down the paper attendance listing — reference number, declaration-of-works
+ * number, date — then the workers one by one (identifier, surname, first name), with list,
+ * correct, remove and done. Every change is written to blob storage at once (ETag-safe, once
+ * per activity), so nothing entered is lost and colleagues can add to the same listing.
+ */
+export class ListingDialog extends ComponentDialog {
+  constructor(private readonly deps: ListingDialogDeps) {
+    super(LISTING_DIALOG);
+    this.addDialog(new TextPrompt(REFERENCE_PROMPT, (p) => this.validate(p, parseReferenceNumber, 'reference')));
+    this.addDialog(new TextPrompt(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
+    this.addDialog(new TextPrompt(DATE_PROMPT, (p) => this.validateDate(p)));
+    this.addDialog(new TextPrompt(WORKER_PROMPT, (p) => this.validateWorker(p)));
+    this.addDialog(new TextPrompt(SURNAME_PROMPT, (p) => this.validate(p, parsePersonName, 'name')));
+    this.addDialog(new TextPrompt(FIRST_NAME_PROMPT, (p) => this.validate(p, parsePersonName, 'name')));
+    this.addDialog(
+      new WaterfallDialog(HEADER, [
+        (s) => this.askReference(s),
+        (s) => this.askDeclaration(s),
+        (s) => this.askDate(s),
+        (s) => this.open(s),
+      ]),
+    );
+    this.addDialog(
+      new WaterfallDialog(WORKERS, [
+        (s) => this.askWorker(s),
+        (s) => this.handleWorker(s),
+        (s) => this.askFirstName(s),
+        (s) => this.saveWorker(s),
+      ]),
+    );
+    this.initialDialogId = HEADER;
+  }
+
+  // --- header ---------------------------------------------------------------------------
+
+  private async askReference(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    await step.context.sendActivity(textActivity(t(locale, 'listing.start')));
+    return step.prompt(REFERENCE_PROMPT, { prompt: textActivity(t(locale, 'listing.askReference')) });
+  }
+
+  private async askDeclaration(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    headerValues(step).reference = String(step.result);
+    return step.prompt(DECLARATION_PROMPT, { prompt: textActivity(t(turnLocale(step.context), 'listing.askDeclaration')) });
+  }
+
+  private async askDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    headerValues(step).declaration = String(step.result);
+    const locale = turnLocale(step.context);
+    const today = this.today().setLocale(locale).toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL');
+    const todayWord = t(locale, 'listing.todayButton');
+    return step.prompt(DATE_PROMPT, {
+      prompt: textActivity(t(locale, 'listing.askDate', { today }), [{ type: ActionTypes.ImBack, title: todayWord, value: todayWord }]),
+    });
+  }
+
+  private async open(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = headerValues(step);
+    const locale = turnLocale(step.context);
+    const date = parseListingDate(String(step.result), this.today()) ?? this.today().toISODate() ?? '';
+    const reference = parseReferenceNumber(values.reference ?? '');
+    const declaration = parseDeclarationNumber(values.declaration ?? '');
+    if (!reference.ok || !declaration.ok) return step.endDialog(); // the prompts validated both
+    const key: ListingKey = { tenantKey: tenantKeyOf(step.context.activity), declarationNumber: declaration.value, date };
+    const now = this.deps.clock().toISOString();
+    const header = { referenceNumber: reference.value, cause: listingOptions(step).cause, reportedAt: now };
+    const result = await this.deps.store.update(key, operationIdOf(step.context.activity), openListing(key, header, now));
+    if (!result.ok) {
+      await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
+      return step.replaceDialog(HEADER, listingOptions(step));
+    }
+    const listing = result.listing;
+    await step.context.sendActivity(
+      textActivity(
+        t(locale, 'listing.opened', {
+          declaration: listing.declarationNumber,
+          date: formatDay(locale, listing.date),
+          reference: listing.referenceNumber,
+          count: listing.workers.length,
+        }),
+      ),
+    );
+    const loop: WorkerLoopOptions = { key, count: listing.workers.length };
+    return step.replaceDialog(WORKERS, loop);
+  }
+
+  // --- workers --------------------------------------------------------------------------
+
+  private async askWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    const { count, correcting } = loopOptions(step);
+    const question = correcting
+      ? t(locale, 'listing.correcting', { n: correcting.n })
+      : `${t(locale, 'listing.askWorkerId', { n: count + 1 })}\n\n_${t(locale, 'listing.commandsHint')}_`;
+    const prompt = textActivity(question, this.loopActions(locale));
+    if (step.context.activity.channelId === 'msteams' && !correcting) prompt.attachments = [workerFormCard(locale)];
+    return step.prompt(WORKER_PROMPT, { prompt });
+  }
+
+  private async handleWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    const form = workerFormOf(step.context.activity);
+    if (form) {
+      const parsed = parseWorkerForm(locale, form);
+      if (parsed.ok) return this.store(step, parsed.workerId, parsed.surname, parsed.firstName);
+    }
+    const command = parseListingCommand(String(step.result ?? ''));
+    if (command) return this.runCommand(step, command);
+    const id = parseWorkerId(String(step.result));
+    if (!id.ok) return step.replaceDialog(WORKERS, loopOptions(step)); // the validator refused it already
+    workerValues(step).workerId = id.value;
+    return step.prompt(SURNAME_PROMPT, {
+      prompt: textActivity(t(locale, 'listing.askSurname', { id: maskWorkerId(id.value) })),
+    });
+  }
+
+  private async askFirstName(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = workerValues(step);
+    values.surname = String(step.result);
+    return step.prompt(FIRST_NAME_PROMPT, {
+      prompt: textActivity(t(turnLocale(step.context), 'listing.askFirstName', { surname: values.surname })),
+    });
+  }
+
+  private async saveWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { workerId, surname } = workerValues(step);
+    if (!workerId || !surname) return step.replaceDialog(WORKERS, loopOptions(step));
+    return this.store(step, workerId, surname, String(step.result));
+  }
+
+  /** Adds (or, when correcting, replaces) one worker, then asks for the next. */
+  private async store(step: WaterfallStepContext, workerId: WorkerId, surname: string, firstName: string): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    const options = loopOptions(step);
+    const now = this.deps.clock().toISOString();
+    const change = options.correcting
+      ? replaceWorker(options.correcting.entryId, { workerId, surname, firstName }, now)
+      : addWorker({ entryId: randomUUID(), workerId, surname, firstName }, now);
+    const before = options.count;
+    const result = await this.deps.store.update(options.key, operationIdOf(step.context.activity), change);
+    if (!result.ok) {
+      // Nothing is lost: the worker is still in this step's values; the user re-sends the first name.
+      await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
+      return step.prompt(FIRST_NAME_PROMPT, { prompt: textActivity(t(locale, 'listing.askFirstName', { surname })) });
+    }
+    const count = result.listing.workers.length;
+    const shown = { id: maskWorkerId(workerId), surname, firstName, count };
+    let key: 'listing.corrected' | 'listing.added' | 'listing.updatedExisting' = 'listing.added';
+    if (options.correcting) key = 'listing.corrected';
+    else if (count === before && result.applied) key = 'listing.updatedExisting';
+    await step.context.sendActivity(textActivity(t(locale, key, { ...shown, n: options.correcting?.n ?? count })));
+    const next: WorkerLoopOptions = { key: options.key, count };
+    return step.replaceDialog(WORKERS, next);
+  }
+
+  private async runCommand(step: WaterfallStepContext, command: ListingCommand): Promise<DialogTurnResult> {
+    const locale = turnLocale(step.context);
+    const options = loopOptions(step);
+    const listing = await this.deps.store.get(options.key);
+    if (!listing) {
+      await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
+      return step.endDialog();
+    }
+    switch (command.kind) {
+      case 'list':
+        await step.context.sendActivity(textActivity(this.listText(locale, listing)));
+        return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: undefined });
+      case 'pdf':
+        await step.context.sendActivity(textActivity(this.pdfText(locale, options.key)));
+        return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: undefined });
+      case 'done':
+        await step.context.sendActivity(
+          textActivity(
+            `${t(locale, 'listing.finished', {
+              count: listing.workers.length,
+              declaration: listing.declarationNumber,
+              date: formatDay(locale, listing.date),
+              reference: listing.referenceNumber,
+            })}\n\n${this.pdfText(locale, options.key)}`,
+          ),
+        );
+        return step.endDialog({ key: options.key });
+      case 'remove':
+      case 'correct': {
+        const entry = listing.workers[command.n - 1];
+        if (!entry) {
+          await step.context.sendActivity(textActivity(t(locale, 'listing.noSuchEntry', { n: command.n })));
+          return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length });
+        }
+        if (command.kind === 'correct') {
+          return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: { entryId: entry.entryId, n: command.n } });
+        }
+        const removed = await this.deps.store.update(options.key, operationIdOf(step.context.activity), removeWorker(entry.entryId, this.deps.clock().toISOString()));
+        const count = removed.ok ? removed.listing.workers.length : listing.workers.length;
+        await step.context.sendActivity(textActivity(t(locale, removed.ok ? 'listing.removed' : 'listing.saveFailed', { n: command.n, count })));
+        return step.replaceDialog(WORKERS, { ...options, count, correcting: undefined });
+      }
+    }
+  }
+
+  // --- validation ---------------------------------------------------------------------------
+
+  /** Refuses a bad value with a message saying what is wrong; the prompt then asks again. */
+  private async validate(
+    prompt: PromptValidatorContext<string>,
+    parse: (input: string) => { ok: true; value: string } | { ok: false; error: string },
+    field: 'reference' | 'declaration' | 'name',
+  ): Promise<boolean> {
+    const parsed = parse(prompt.recognized.value ?? '');
+    if (parsed.ok) {
+      prompt.recognized.value = parsed.value;
+      return true;
+    }
+    return refuse(prompt, translateDynamic(turnLocale(prompt.context), `listing.error.${field}.${parsed.error}`));
+  }
+
+  private async validateDate(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    if (parseListingDate(prompt.recognized.value ?? '', this.today())) return true;
+    return refuse(prompt, t(turnLocale(prompt.context), 'listing.badDate'));
+  }
+
+  /** A worker identifier, a loop command, or a complete card form. */
+  private async validateWorker(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const locale = turnLocale(prompt.context);
+    const form = workerFormOf(prompt.context.activity);
+    if (form) {
+      const parsed = parseWorkerForm(locale, form);
+      return parsed.ok || refuse(prompt, parsed.message);
+    }
+    const text = prompt.recognized.value ?? '';
+    if (parseListingCommand(text)) return true;
+    const id = parseWorkerId(text);
+    return id.ok || refuse(prompt, translateDynamic(locale, `listing.error.workerId.${id.error}`));
+  }
+
+  // --- rendering ----------------------------------------------------------------------------
+
+  private today(): DateTime {
+    return DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
+  }
+
+  private loopActions(locale: Locale) {
+    return [t(locale, 'actions.listWorkers'), t(locale, 'actions.downloadPdf'), t(locale, 'actions.finishListing')].map((title) => ({
+      type: ActionTypes.ImBack,
+      title,
+      value: title,
+    }));
+  }
+
+  /** Identifiers are masked in chat; only the listing itself (the PDF) shows them in full. */
+  private listText(locale: Locale, listing: Listing): string {
+    const header = t(locale, 'listing.listHeader', {
+      declaration: listing.declarationNumber,
+      date: formatDay(locale, listing.date),
+      reference: listing.referenceNumber,
+    });
+    const lines = listing.workers.map((w, i) =>
+      t(locale, 'listing.listLine', { n: i + 1, id: maskWorkerId(w.workerId), surname: w.surname, firstName: w.firstName }),
+    );
+    return [header, lines.length > 0 ? lines.join('\n') : t(locale, 'listing.empty')].join('\n\n');
+  }
+
+  private pdfText(locale: Locale, key: ListingKey): string {
+    const url = `${this.deps.publicBaseUrl}${this.deps.links.pathFor(key, locale)}`;
+    return t(locale, 'listing.pdfLink', { url, minutes: Math.round(this.deps.links.ttlMs / 60_000) });
+  }
+}
+
+/** Teams: the three fields in one Adaptive Card (schema 1.5 at most in Teams); typing still works. */
+function workerFormCard(locale: Locale): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      { type: 'Input.Text', id: 'workerId', label: t(locale, 'listing.pdf.columns.identifier'), isRequired: true, errorMessage: t(locale, 'listing.error.workerId.empty') },
+      { type: 'Input.Text', id: 'surname', label: t(locale, 'listing.pdf.columns.surname'), isRequired: true, errorMessage: t(locale, 'listing.error.name.empty') },
+      { type: 'Input.Text', id: 'firstName', label: t(locale, 'listing.pdf.columns.firstName'), isRequired: true, errorMessage: t(locale, 'listing.error.name.empty') },
+    ],
+    actions: [{ type: 'Action.Submit', title: t(locale, 'listing.addButton'), data: { form: 'worker' } }],
+  });
+}
+

@@ -1,0 +1,29 @@
+import type { Storage } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import type { Clock } from '../clock.js';
+import type { StorageConfig } from '../config.js';
+import { EvidenceStore } from '../listing/evidenceStore.js';
+import { ListingStore } from '../listing/listingStore.js';
+
+export interface Stores {
+  /** Conversation and user state: a conversation continues at the same step after a restart. */
+  readonly stateStorage: Storage;
+  readonly listingStore: ListingStore;
+  readonly evidenceStore: EvidenceStore;
+}
+
+export interface ConnectOptions {
+  /** Called for every blob request of the stores (benchmark: blob requests per turn). */
+  readonly onRequest?: () => void;
+}
+
+/** Connects every store to one Blob Storage account (Azure, or Azurite locally and in tests). */
+export async function connectStores(connectionString: string, storage: StorageConfig, clock: Clock, options: ConnectOptions = {}): Promise<Stores> {
+  const storeOptions = { nameKey: storage.blobNameKey, ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
+  const [listingStore, evidenceStore] = await Promise.all([
+    ListingStore.create(connectionString, storage.dataContainer, clock, storeOptions),
+    EvidenceStore.create(connectionString, storage.dataContainer, clock, storeOptions),
+  ]);
+  const stateStorage = new BlobsStorage(connectionString, storage.stateContainer);
+  return { stateStorage, listingStore, evidenceStore };
+}

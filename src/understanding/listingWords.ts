@@ -1,0 +1,101 @@
+import { DateTime } from 'luxon';
+import { CATALOGS, containsPhrase, LOCALES, normalizeText } from '../i18n/index.js';
+
+export type ListingCommand =
+  | { readonly kind: 'done' | 'list' | 'pdf' }
+  | { readonly kind: 'remove' | 'correct'; readonly n: number };
+
+type Word = keyof (typeof CATALOGS)['fr']['listing']['words'];
+
+/** The command words of every locale, folded once. */
+const WORDS: ReadonlyMap<Word, readonly string[]> = new Map(
+  (Object.keys(CATALOGS.fr.listing.words) as Word[]).map((word) => [
+    word,
+    [...new Set(LOCALES.flatMap((l) => CATALOGS[l].listing.words[word]).map(normalizeText).filter(Boolean))],
+  ]),
+);
+
+const has = (text: string, word: Word) => (WORDS.get(word) ?? []).some((p) => containsPhrase(text, p));
+
+/** Commands are short: a sentence that happens to contain "list" is not one. */
+const MAX_COMMAND_WORDS = 4;
+
+/**
+ * "done", "list", "pdf", "remove 2", "correct 3" (in any of the four languages) in the worker
+ * loop; undefined for anything else, such as an identifier.
+ */
+export function parseListingCommand(text: string): ListingCommand | undefined {
+  const folded = normalizeText(text);
+  if (folded.length === 0 || folded.split(' ').length > MAX_COMMAND_WORDS) return undefined;
+  const number = /(?:^|\s)(\d{1,4})(?:\s|$)/.exec(folded)?.[1];
+  if (number !== undefined) {
+    const n = Number(number);
+    if (has(folded, 'remove')) return { kind: 'remove', n };
+    if (has(folded, 'correct')) return { kind: 'correct', n };
+    return undefined;
+  }
+  if (has(folded, 'done')) return { kind: 'done' };
+  if (has(folded, 'list')) return { kind: 'list' };
+  if (has(folded, 'pdf')) return { kind: 'pdf' };
+  return undefined;
+}
+
+export function isYes(text: string): boolean {
+  const folded = normalizeText(text);
+  return has(folded, 'yes') && !has(folded, 'no');
+}
+
+export function isNo(text: string): boolean {
+  const folded = normalizeText(text);
+  return has(folded, 'no') && !has(folded, 'yes');
+}
+
+/** How far from today a listing's date may be: yesterday's late shift, tomorrow's early one. */
+const MAX_DAYS_FROM_TODAY = 1;
+
+/**
+ * The listing's date from "today" or a day-first date (27/11/2026, 27.11.2026, 27-11, or
+ * 2026-11-27), as YYYY-MM-DD, when within a day of `today`; undefined otherwise.
+ */
+export function parseListingDate(text: string, today: DateTime): string | undefined {
+  const trimmed = text.trim();
+  const folded = normalizeText(trimmed);
+  let date: DateTime | undefined;
+  if (folded === '1' || has(folded, 'today')) date = today;
+  else {
+    const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
+    const dayFirst = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$/.exec(trimmed);
+    const parts = iso ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : undefined;
+    const dayFirstParts = dayFirst
+      ? {
+          day: Number(dayFirst[1]),
+          month: Number(dayFirst[2]),
+          year: dayFirst[3] === undefined ? today.year : Number(dayFirst[3].length === 2 ? `20${dayFirst[3]}` : dayFirst[3]),
+        }
+      : undefined;
+    const chosen = parts ?? dayFirstParts;
+    if (chosen) date = DateTime.fromObject(chosen, { zone: today.zone });
+  }
+  if (!date?.isValid) return undefined;
+  const distance = Math.abs(date.startOf('day').diff(today.startOf('day'), 'days').days);
+  return distance <= MAX_DAYS_FROM_TODAY ? (date.toISODate() ?? undefined) : undefined;
+}
+
+/**
+ * A date mentioned anywhere in a sentence ("my evidence for 26/11/2026", "bewijzen van 2026-11-26"),
+ * day first or ISO; `today` when none is given. Undefined when a date is there but impossible.
+ */
+export function findDateInText(text: string, today: DateTime): string | undefined {
+  const iso = /(\d{4})-(\d{1,2})-(\d{1,2})/.exec(text);
+  const dayFirst = /(?:^|\D)(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?!\d)/.exec(text);
+  if (!iso && !dayFirst) return today.toISODate() ?? undefined;
+  const parts = iso
+    ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }
+    : {
+        day: Number(dayFirst?.[1]),
+        month: Number(dayFirst?.[2]),
+        year: dayFirst?.[3] === undefined ? today.year : Number(dayFirst[3].length === 2 ? `20${dayFirst[3]}` : dayFirst[3]),
+      };
+  const date = DateTime.fromObject(parts, { zone: today.zone });
+  return date.isValid ? (date.toISODate() ?? undefined) : undefined;
+}
