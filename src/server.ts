@@ -54,8 +54,10 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore 
 
   // The printable listing behind a sealed, expiring link (src/listing/downloadLinks.ts). An
   // unknown, tampered or expired link and a listing since erased all get the same 404.
-  server.get('/listings/:file', async (req, res) => {
-    const file = String((req.params as Record<string, unknown>).file ?? '');
+  // A wildcard, not `:file`: the router caps named parameters at 100 characters, and a sealed
+  // token is longer.
+  server.get('/listings/*', async (req, res) => {
+    const file = String((req.params as Record<string, unknown>)['*'] ?? '');
     const opened = file.endsWith('.pdf') ? links.open(file.slice(0, -'.pdf'.length)) : undefined;
     const listing = opened ? await listingStore.get(opened.key) : undefined;
     if (!opened || !listing) {

@@ -38,14 +38,14 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
     serviceUrl,
     received,
     async send(activity) {
-      const before = received.length;
       sequence += 1;
+      const id = activity.id ?? `user-activity-${sequence}-${Math.random().toString(36).slice(2)}`;
       const response = await fetch(botEndpoint(), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
           type: 'message',
-          id: `user-activity-${sequence}`,
+          id,
           timestamp: new Date().toISOString(),
           channelId: 'fakechannel',
           serviceUrl,
@@ -56,7 +56,8 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
         }),
       });
       await response.arrayBuffer();
-      return { status: response.status, replies: received.slice(before) };
+      // Replies answer this activity (replyToId): exact even with conversations in parallel.
+      return { status: response.status, replies: received.filter((r) => r.replyToId === id) };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

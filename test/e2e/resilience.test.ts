@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { connectStores, type Stores } from '../../src/storage/connect.js';
+import { findFreePort } from '../../src/storage/azurite.js';
+import { uniqueContainerName } from '../helpers/azurite.js';
+import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
+import { INSTANTS } from '../helpers/testBot.js';
+import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
+
+const WRITERS = 50;
+
+describe(`${WRITERS} people adding workers to one listing at the same moment, over /api/messages`, () => {
+  let app: App;
+  let stores: Stores;
+  let channel: FakeChannel;
+  const tenant = randomUUID();
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-concurrent'),
+      STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-concurrent-state'),
+    });
+    stores = await connectStores(inject('azuriteConnectionString'), config.storage, () => INSTANTS.open);
+    app = createApp(config, stores, { clock: () => INSTANTS.open, logger: createLogger('silent') });
+    const port = await app.listen();
+    channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
+  });
+
+  afterAll(async () => {
+    await channel?.close();
+    await app?.close();
+  });
+
+  it('keeps every one of them', async () => {
+    const declaration = `CONC${randomUUID().slice(0, 8).toUpperCase()}`;
+    const writers = Array.from({ length: WRITERS }, (_, i) => {
+      const conversation = { id: `teams-${randomUUID()}`, tenantId: tenant, isGroup: false, conversationType: 'personal', name: '' };
+      const send = (text: string) =>
+        channel.send({ text, channelId: 'msteams', locale: 'en-US', conversation, channelData: { tenant: { id: tenant } }, from: { id: `user-${i}`, name: `User ${i}` } });
+      // Names are letters only: "Aa", "Ab", …
+      const surname = `${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`;
+      return { send, surname, niss: buildNationalNumber('800101', 100 + i, 1900) };
+    });
+    // Everyone opens the same listing, and gets to the last question…
+    await Promise.all(
+      writers.map(async ({ send, niss, surname }) => {
+        for (const text of ['I have a reference number', 'REF-CONC', declaration, 'today', niss, surname]) {
+          expect((await send(text)).status).toBe(200);
+        }
+      }),
+    );
+    // …and answers it at the same moment.
+    const answers = await Promise.all(writers.map(({ send }) => send('Worker')));
+    expect(answers.every((a) => a.status === 200 && a.replies.some((r) => (r.text ?? '').includes('Added:')))).toBe(true);
+
+    const listing = await stores.listingStore.get({ tenantKey: `msteams:tenant:${tenant}`, declarationNumber: declaration, date: '2026-11-25' });
+    expect(listing?.workers).toHaveLength(WRITERS);
+    expect(new Set(listing?.workers.map((w) => w.workerId.digits))).toEqual(new Set(writers.map((w) => w.niss)));
+  });
+});
+
+describe('a kill -9 in the middle of the listing dialog', () => {
+  let bot: ChildProcess | undefined;
+  let channel: FakeChannel;
+  let port = 0;
+  const env = {
+    ...process.env,
+    AZURE_STORAGE_CONNECTION_STRING: '',
+    STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-kill'),
+    STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-kill-state'),
+    DOWNLOAD_LINK_SECRET: 'ab'.repeat(32),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
+
+  /** The real entry point in a child process, as `npm start` runs it (TypeScript through tsx). */
+  const startBot = async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...env, PORT: String(port), AZURE_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    for (let i = 0; i < 300; i += 1) {
+      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+      if (healthy) return child;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the bot did not start');
+  };
+
+  beforeAll(async () => {
+    port = await findFreePort();
+    channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`, `conv-${randomUUID()}`);
+  });
+
+  afterAll(async () => {
+    bot?.kill('SIGKILL');
+    await channel?.close();
+  });
+
+  it('continues at the same step after a restart, with nothing entered lost', async () => {
+    const say = async (text: string) => (await channel.send({ text, locale: 'en-US' })).replies.map((r) => r.text ?? '').join('\n');
+    bot = await startBot();
+    await say('I have a reference number');
+    await say('REF-KILL-1');
+    await say(`KILL${randomUUID().slice(0, 6)}`);
+    await say('today');
+    await say(buildNationalNumber('850730', 33, 1900));
+    expect(await say('Goossens')).toContain('First name of Goossens?');
+
+    bot.kill('SIGKILL');
+    await new Promise((resolve) => bot?.once('exit', resolve));
+    bot = await startBot();
+
+    expect(await say('Sara')).toContain('Added: 85.07.30-***.** — Goossens Sara. Workers on the listing: 1.');
+    expect(await say('list')).toContain('1. 85.07.30-***.** — Goossens Sara');
+  });
+});
