@@ -22,6 +22,8 @@ export type WorkerIdError = 'empty' | 'characters' | 'length' | 'checksum' | 'da
 const MAX_INPUT_CHARS = 64;
 
 const NATIONAL_NUMBER_DIGITS = 11;
+/** How far from 11 digits an unprefixed number still reads as a mistyped NISS. */
+const NEAR_MISS_DIGITS = 2;
 
 // No official Limosa L1 format was found (PROCEDURE.md, Identifiers); it has been seen as 17
 // digits in public web-service code. Bound the length loosely rather than invent a format.
@@ -59,6 +61,10 @@ export function parseWorkerId(input: string): Result<WorkerId, WorkerIdError> {
   // Exactly 11 digits without a prefix can only be meant as a NISS or BIS number, so it must
   // pass their checks; any other plausible count is taken as a Limosa L1 number.
   if (prefix === null && digits.length === NATIONAL_NUMBER_DIGITS) return parseNationalNumber(digits);
+  // One digit short or too many is far more likely a mistyped NISS than a Limosa number (seen
+  // with 17 digits): refuse it, rather than store a typo under the wrong kind. A real Limosa
+  // number of that length goes in with its "L1" prefix.
+  if (prefix === null && Math.abs(digits.length - NATIONAL_NUMBER_DIGITS) <= NEAR_MISS_DIGITS) return err('length');
   return parseLimosa(digits);
 }
 

@@ -95,15 +95,15 @@ describe('parseWorkerId: BIS', () => {
 });
 
 describe('parseWorkerId: Limosa L1', () => {
-  it('treats a 10-digit number as a Limosa L1 number, not a malformed NISS', () => {
-    expect(parseWorkerId('8507300332')).toEqual({ ok: true, value: { kind: 'limosa', digits: '8507300332' } });
-  });
+  it.each([['850730033'], ['8507300332'], ['850730033281'], ['8507300332811']])(
+    'refuses %s without a prefix as a mistyped NISS (length), not a Limosa number',
+    (typed) => {
+      expect(parseWorkerId(typed)).toEqual({ ok: false, error: 'length' });
+    },
+  );
 
-  it('treats a 12-digit number as a Limosa L1 number, not a malformed NISS', () => {
-    expect(parseWorkerId('850730033281')).toEqual({
-      ok: true,
-      value: { kind: 'limosa', digits: '850730033281' },
-    });
+  it('accepts a 10-digit Limosa number with its L1 prefix', () => {
+    expect(parseWorkerId('L1 8507300332')).toEqual({ ok: true, value: { kind: 'limosa', digits: '8507300332' } });
   });
 
   it.each([
