@@ -24,6 +24,27 @@ export interface Config {
   };
   readonly contactCentre: ContactCentreConfig;
   readonly storage: StorageConfig;
+  readonly webChat: WebChatConfig;
+  readonly teams: TeamsConfig;
+}
+
+export interface WebChatConfig {
+  /**
+   * Direct Line secret of the Azure Bot's Web Chat/Direct Line channel. When set, the page gets
+   * short-lived tokens from the bot's token endpoint (the secret never reaches the browser) and
+   * the local Direct Line path is off. When unset (and no MicrosoftAppId), the bot serves a local
+   * Direct Line–compatible path so the page works with no Azure resource.
+   */
+  readonly directLineSecret: string | undefined;
+  /** Direct Line service base URL (regional endpoints differ). */
+  readonly directLineEndpoint: string;
+}
+
+export interface TeamsConfig {
+  /** Teams app id (manifest `id`, a GUID); defaults to the bot id. */
+  readonly appId: string | undefined;
+  /** Domains in the manifest's validDomains, besides the bot's own public host. */
+  readonly validDomains: readonly string[];
 }
 
 export interface StorageConfig {
@@ -140,6 +161,15 @@ const envSchema = z.object({
       .optional(),
   ),
   DOWNLOAD_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  DIRECT_LINE_SECRET: optionalText,
+  DIRECT_LINE_ENDPOINT: z
+    .url({ protocol: /^https$/, message: 'must be an https URL' })
+    .default('https://directline.botframework.com/v3/directline'),
+  TEAMS_APP_ID: optionalText.pipe(z.uuid({ message: 'must be a GUID' }).optional()),
+  TEAMS_VALID_DOMAINS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -203,6 +233,14 @@ export function loadConfig(env: Env = process.env): Config {
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       downloadLinkSecret: e.DOWNLOAD_LINK_SECRET,
       downloadLinkTtlMinutes: e.DOWNLOAD_LINK_TTL_MINUTES,
+    },
+    webChat: {
+      directLineSecret: e.DIRECT_LINE_SECRET,
+      directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
+    },
+    teams: {
+      appId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
+      validDomains: e.TEAMS_VALID_DOMAINS,
     },
   };
 }
