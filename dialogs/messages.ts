@@ -3,7 +3,7 @@ import type { PromptValidatorContext } from 'botbuilder-dialogs';
 import { DateTime } from 'luxon';
 import type { ContactCentreConfig } from '../src/config.js';
 import { type CentreStatus, getCentreStatus } from '../src/contactCentre/index.js';
-import { type Locale, type MessageKey, t, translateDynamic } from '../src/i18n/index.js';
+import { isLocale, type Locale, type MessageKey, t, translateDynamic } from '../src/i18n/index.js';
 import { LISTING_ZONE } from '../src/listing/model.js';
 import { type Outcome, type ProcedureNode } from '../src/procedure/table.js';
 
@@ -27,8 +27,9 @@ function sayAction(title: string): CardAction {
 }
 
 /** What people usually want next: after a verdict, the step it leads to comes first. */
-export function followUpActions(locale: Locale, outcome?: Outcome): CardAction[] {
+export function followUpActions(locale: Locale, outcome?: Outcome, isCentreClosed = false): CardAction[] {
   const next: MessageKey[] = [];
+  if (outcome?.needsContactCentre && isCentreClosed) next.push('actions.remindMe');
   if (outcome?.needsContactCentre) next.push('actions.haveReference');
   if (outcome?.isExempt) next.push('actions.recordEvidence');
   const keys: MessageKey[] = [...next, 'actions.restart', 'actions.centreOpen', 'actions.help'];
@@ -113,12 +114,13 @@ export function routeText(locale: Locale, status: CentreStatus, centre: ContactC
 export function verdictActivity(locale: Locale, outcome: Outcome, centre: ContactCentreConfig, now: Date): Partial<Activity> {
   const key = `procedure.outcome.${outcome.id}`;
   const parts = [`**${translateDynamic(locale, `${key}.title`)}**`, translateDynamic(locale, `${key}.body`)];
-  if (outcome.needsContactCentre) parts.push(routeText(locale, getCentreStatus(centre.schedule, now), centre, now));
+  const status = outcome.needsContactCentre ? getCentreStatus(centre.schedule, now) : undefined;
+  if (status) parts.push(routeText(locale, status, centre, now));
   parts.push(translateDynamic(locale, `${key}.followUp`));
   if (outcome.isExempt) parts.push(t(locale, 'procedure.caveat'), t(locale, 'evidence.offer'));
   const clauses = outcome.clauses.map((c) => translateDynamic(locale, `clause.${c}`)).join(' ; ');
   parts.push(`_${t(locale, 'procedure.basis', { clauses })}_`);
-  return textActivity(parts.join('\n\n'), followUpActions(locale, outcome));
+  return textActivity(parts.join('\n\n'), followUpActions(locale, outcome, status?.isOpen === false));
 }
 
 /** The quick answer to "is the contact centre open?": yes until when, or no and when it opens. */
@@ -133,7 +135,8 @@ export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig
       ? t(locale, 'centre.closedHoliday', { ...params, holiday: translateDynamic(locale, `holiday.${status.holiday}`) })
       : t(locale, 'centre.closed', params);
   }
-  return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`);
+  const remind = status.isOpen ? [] : [sayAction(t(locale, 'actions.remindMe'))];
+  return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`, remind);
 }
 
 /**
@@ -145,4 +148,10 @@ export async function refuse(prompt: PromptValidatorContext<unknown>, message: s
   await prompt.context.sendActivity(textActivity(message));
   if (question && typeof question === 'object') await prompt.context.sendActivity(question);
   return false;
+}
+
+/** The proactive reminder at opening time: the centre's route as it is at that moment. */
+export function reminderText(reminder: { readonly locale: string }, centre: ContactCentreConfig, now: Date): string {
+  const locale: Locale = isLocale(reminder.locale) ? reminder.locale : 'fr';
+  return `${t(locale, 'reminder.message')}\n\n${routeText(locale, getCentreStatus(centre.schedule, now), centre, now)}`;
 }

@@ -7,6 +7,8 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks.js';
 import { createLogger, type Logger } from './logger.js';
+import { reminderText } from '../dialogs/messages.js';
+import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
 import type { Stores } from './storage/connect.js';
 
@@ -19,6 +21,8 @@ export interface App {
   readonly server: restify.Server;
   readonly bot: EmergencyBot;
   readonly links: DownloadLinks;
+  /** Sends due "remind me when it opens" messages; `tick()` runs one pass now. */
+  readonly reminders: { tick(): Promise<number> };
   /** Resolves with the bound port (PORT=0 picks a free one). */
   listen(): Promise<number>;
   /** Stops accepting connections; resolves when requests in flight have finished. */
@@ -39,6 +43,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     clock,
     logger,
     listings: {
+      reminders: stores.reminderStore,
       store: stores.listingStore,
       evidence: stores.evidenceStore,
       links,
@@ -47,15 +52,28 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
   });
   const adapter = createAdapter(config, logger);
   const server = createServer({ adapter, bot, logger, clock, links, listingStore: stores.listingStore });
+  const reminders = startReminderScheduler({
+    store: stores.reminderStore,
+    adapter,
+    appId: config.bot.appId ?? '',
+    clock,
+    logger,
+    message: (reminder) => reminderText(reminder, config.contactCentre, clock()),
+  });
   return {
     server,
     bot,
     links,
+    reminders,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve(server.address().port));
       }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        reminders.stop();
+        server.close(() => resolve());
+      }),
   };
 }

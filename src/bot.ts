@@ -3,7 +3,7 @@ import {
   ActivityHandler,
   type ConversationState,
   type StatePropertyAccessor,
-  type TurnContext,
+  TurnContext,
   type UserState,
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
@@ -11,8 +11,9 @@ import { DateTime } from 'luxon';
 import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions } from '../dialogs/evidenceDialog.js';
 import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';
 import { LISTING_DIALOG, ListingDialog, type ListingOptions } from '../dialogs/listingDialog.js';
-import { centreStatusActivity, followUpActions, textActivity } from '../dialogs/messages.js';
+import { centreStatusActivity, followUpActions, formatOpening, routeText, textActivity } from '../dialogs/messages.js';
 import { PROCEDURE_DIALOG, ProcedureDialog, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
+import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
 import { setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
@@ -23,6 +24,8 @@ import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
+import { getCentreStatus } from './contactCentre/index.js';
+import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { findDateInText } from './understanding/listingWords.js';
 import { type Intent, recognizeIntent } from './understanding/recognize.js';
 
@@ -42,6 +45,7 @@ export interface Session {
 }
 
 export interface ListingServices {
+  readonly reminders: ReminderStore;
   readonly store: ListingStore;
   readonly evidence: EvidenceStore;
   readonly links: DownloadLinks;
@@ -58,6 +62,36 @@ export interface BotDeps {
 }
 
 const MAX_REMEMBERED_ACTIVITIES = 50;
+
+/**
+ * Teams announces the bot's own arrival (installed in a personal scope, added to a team or
+ * group chat): greet then, once — not every time a colleague joins a team. Other channels
+ * (Emulator, Web Chat) announce the user joining the conversation: greet them.
+ */
+function isWelcomeDue(context: TurnContext): boolean {
+  const botId = context.activity.recipient?.id;
+  const added = context.activity.membersAdded ?? [];
+  if (context.activity.channelId === 'msteams') return added.some((m) => m.id === botId);
+  return added.some((m) => m.id !== botId);
+}
+
+/** Where to write back to later; without the user's display name, which the reminder does not need. */
+function storedReference(context: TurnContext): StoredReference {
+  const { channelId, serviceUrl, conversation, bot, user, locale } = TurnContext.getConversationReference(context.activity);
+  return {
+    channelId: channelId ?? '',
+    serviceUrl: serviceUrl ?? '',
+    conversation: {
+      id: conversation?.id ?? '',
+      ...(conversation?.tenantId ? { tenantId: conversation.tenantId } : {}),
+      ...(conversation?.conversationType ? { conversationType: conversation.conversationType } : {}),
+      ...(conversation?.isGroup === undefined ? {} : { isGroup: conversation.isGroup }),
+    },
+    bot: { id: bot?.id ?? '' },
+    ...(user?.id ? { user: { id: user.id } } : {}),
+    ...(locale ? { locale } : {}),
+  };
+}
 
 /** Intents that are commands about the conversation itself, valid inside any dialog. */
 const COMMANDS: ReadonlySet<Intent['kind']> = new Set(['switchLanguage', 'chooseLanguage', 'help', 'restart', 'cancel']);
@@ -87,6 +121,8 @@ export class EmergencyBot extends ActivityHandler {
       .add(new EraseDialog(listings.store));
 
     this.onMessage(async (context, next) => {
+      // In channels and group chats Teams sends "<at>Bot</at> am I exempt?": only the question counts.
+      TurnContext.removeRecipientMention(context.activity);
       if (await this.isRedelivery(context)) {
         deps.logger.info('activity.redelivered', { channelId: context.activity.channelId });
         return;
@@ -95,8 +131,7 @@ export class EmergencyBot extends ActivityHandler {
       await next();
     });
     this.onMembersAdded(async (context, next) => {
-      const newcomers = (context.activity.membersAdded ?? []).filter((m) => m.id !== context.activity.recipient?.id);
-      if (newcomers.length > 0) {
+      if (isWelcomeDue(context)) {
         const locale = await this.resolveLocale(context);
         await context.sendActivity(textActivity(t(locale, 'welcome'), followUpActions(locale)));
       }
@@ -106,6 +141,7 @@ export class EmergencyBot extends ActivityHandler {
 
   /** State is saved after every turn, including turns that ended in an error reply. */
   override async run(context: TurnContext): Promise<void> {
+    useTeamsCards(context);
     try {
       await super.run(context);
     } finally {
@@ -251,9 +287,36 @@ export class EmergencyBot extends ActivityHandler {
         await this.begin(dc, ERASE_DIALOG, { key } satisfies EraseOptions);
         return true;
       }
+      case 'setReminder':
+        await this.setReminder(context, locale);
+        if (active) await dc.repromptDialog();
+        return true;
+      case 'cancelReminder': {
+        const cancelled = await this.deps.listings.reminders.cancel(storedReference(context));
+        await context.sendActivity(textActivity(t(locale, cancelled ? 'reminder.cancelled' : 'reminder.none')));
+        if (active) await dc.repromptDialog();
+        return true;
+      }
       case 'none':
         return false;
     }
+  }
+
+  /** "Remind me when it opens": a message here at the next opening, with the phone route. */
+  private async setReminder(context: TurnContext, locale: Locale): Promise<void> {
+    const now = this.deps.clock();
+    const centre = this.deps.config.contactCentre;
+    const status = getCentreStatus(centre.schedule, now);
+    if (status.isOpen) {
+      await context.sendActivity(textActivity(`${t(locale, 'reminder.alreadyOpen')}\n\n${routeText(locale, status, centre, now)}`));
+      return;
+    }
+    if (!status.opensAt) {
+      await context.sendActivity(textActivity(t(locale, 'reminder.failed')));
+      return;
+    }
+    await this.deps.listings.reminders.set(storedReference(context), status.opensAt.toJSDate(), locale, now);
+    await context.sendActivity(textActivity(t(locale, 'reminder.set', { opensAt: formatOpening(locale, status.opensAt, now) })));
   }
 
   /** The listing being entered right now, else the last one finished in this conversation. */

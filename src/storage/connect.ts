@@ -3,13 +3,15 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import type { Clock } from '../clock.js';
 import type { StorageConfig } from '../config.js';
 import { EvidenceStore } from '../listing/evidenceStore.js';
-import { ListingStore } from '../listing/listingStore.js';
+import { createContainerClient, ListingStore } from '../listing/listingStore.js';
+import { ReminderStore } from '../reminders/reminderStore.js';
 
 export interface Stores {
   /** Conversation and user state: a conversation continues at the same step after a restart. */
   readonly stateStorage: Storage;
   readonly listingStore: ListingStore;
   readonly evidenceStore: EvidenceStore;
+  readonly reminderStore: ReminderStore;
 }
 
 export interface ConnectOptions {
@@ -25,5 +27,6 @@ export async function connectStores(connectionString: string, storage: StorageCo
     EvidenceStore.create(connectionString, storage.dataContainer, clock, storeOptions),
   ]);
   const stateStorage = new BlobsStorage(connectionString, storage.stateContainer);
-  return { stateStorage, listingStore, evidenceStore };
+  const reminderStore = new ReminderStore(createContainerClient(connectionString, storage.dataContainer, options));
+  return { stateStorage, listingStore, evidenceStore, reminderStore };
 }

@@ -22,6 +22,8 @@ export type Intent =
   | { readonly kind: 'recordEvidence' }
   | { readonly kind: 'listEvidence' }
   | { readonly kind: 'eraseListing' }
+  | { readonly kind: 'setReminder' }
+  | { readonly kind: 'cancelReminder' }
   | { readonly kind: 'exempt'; readonly cause: Cause | undefined }
   | { readonly kind: 'cause'; readonly cause: Cause }
   | { readonly kind: 'none' };
@@ -41,6 +43,8 @@ interface Lexicon {
   readonly recordEvidence: readonly string[];
   readonly listEvidence: readonly string[];
   readonly eraseListing: readonly string[];
+  readonly setReminder: readonly string[];
+  readonly cancelReminder: readonly string[];
 }
 
 const fold = (phrases: readonly string[]): string[] => [...new Set(phrases.map(normalizeText).filter(Boolean))];
@@ -68,6 +72,8 @@ function buildLexicon(): Lexicon {
     recordEvidence: all((c) => [...c.intentsListing.evidence, c.actions.recordEvidence]),
     listEvidence: all((c) => c.intentsListing.evidenceList),
     eraseListing: all((c) => c.intentsListing.erase),
+    setReminder: all((c) => [...c.intentsReminder.set, c.actions.remindMe]),
+    cancelReminder: all((c) => c.intentsReminder.cancel),
   };
 }
 
@@ -100,6 +106,10 @@ export function recognizeIntent(text: string): Intent {
     if (isCommand(folded, phrases)) return { kind: 'switchLanguage', locale };
   }
   if (isCommand(folded, LEXICON.chooseLanguage)) return { kind: 'chooseLanguage' };
+  // Before "cancel" and "is the centre open?": "cancel the reminder", "remind me when the
+  // contact centre opens" contain those words too.
+  if (LEXICON.cancelReminder.some((p) => containsPhrase(folded, p))) return { kind: 'cancelReminder' };
+  if (LEXICON.setReminder.some((p) => containsPhrase(folded, p))) return { kind: 'setReminder' };
   if (isCommand(folded, LEXICON.help)) return { kind: 'help' };
   if (isCommand(folded, LEXICON.restart)) return { kind: 'restart' };
   if (isCommand(folded, LEXICON.cancel)) return { kind: 'cancel' };

@@ -7,6 +7,7 @@ import { createDownloadLinks, type DownloadLinks } from '../../src/listing/downl
 import { EvidenceStore } from '../../src/listing/evidenceStore.js';
 import { createContainerClient, ListingStore } from '../../src/listing/listingStore.js';
 import { createLogger } from '../../src/logger.js';
+import { ReminderStore } from '../../src/reminders/reminderStore.js';
 import { uniqueContainerName } from './azurite.js';
 
 /** Fixed instants (UTC) with a known contact-centre status under the default hours. */
@@ -27,6 +28,7 @@ export function testStores(clock: () => Date, containerName = uniqueContainerNam
     container,
     ready,
     listingStore: new ListingStore(container, clock),
+    reminderStore: new ReminderStore(container),
     evidenceStore: new EvidenceStore(container, clock),
   };
 }
@@ -68,7 +70,7 @@ export function createTestConversation(options: {
     userState: new UserState(storage),
     clock,
     logger: createLogger('silent'),
-    listings: { store: stores.listingStore, evidence: stores.evidenceStore, links, publicBaseUrl: 'http://localhost:3978' },
+    listings: { reminders: stores.reminderStore, store: stores.listingStore, evidence: stores.evidenceStore, links, publicBaseUrl: 'http://localhost:3978' },
   });
   const userId = options.userId ?? `user-${randomUUID()}`;
   const adapter = new TestAdapter(async (context) => bot.run(context), {
