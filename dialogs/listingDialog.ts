@@ -20,6 +20,7 @@ import {
 import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
 import type { Clock } from '../src/clock.js';
 import type { DownloadLinks } from '../src/listing/downloadLinks.js';
+import { isPrintable } from '../src/listing/printable.js';
 import { addWorker, openListing, removeWorker, replaceWorker } from '../src/listing/listingOps.js';
 import type { ListingStore } from '../src/listing/listingStore.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
@@ -91,14 +92,21 @@ function workerFormOf(activity: Partial<Activity>): WorkerForm | undefined {
   return { workerId, surname, firstName };
 }
 
+/** A name that is valid and that the printed listing can show (printable.ts). */
+function parsePrintableName(input: string): { ok: true; value: string } | { ok: false; error: string } {
+  const parsed = parsePersonName(input);
+  if (parsed.ok && !isPrintable(parsed.value)) return { ok: false, error: 'script' };
+  return parsed;
+}
+
 type ParsedWorker = { ok: true; workerId: WorkerId; surname: string; firstName: string } | { ok: false; message: string };
 
 function parseWorkerForm(locale: Locale, form: WorkerForm): ParsedWorker {
   const id = parseWorkerId(form.workerId);
   if (!id.ok) return { ok: false, message: translateDynamic(locale, `listing.error.workerId.${id.error}`) };
-  const surname = parsePersonName(form.surname);
+  const surname = parsePrintableName(form.surname);
   if (!surname.ok) return { ok: false, message: translateDynamic(locale, `listing.error.name.${surname.error}`) };
-  const firstName = parsePersonName(form.firstName);
+  const firstName = parsePrintableName(form.firstName);
   if (!firstName.ok) return { ok: false, message: translateDynamic(locale, `listing.error.name.${firstName.error}`) };
   return { ok: true, workerId: id.value, surname: surname.value, firstName: firstName.value };
 }
@@ -116,8 +124,8 @@ export class ListingDialog extends ComponentDialog {
     this.addDialog(new TextPrompt(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
     this.addDialog(new TextPrompt(DATE_PROMPT, (p) => this.validateDate(p)));
     this.addDialog(new TextPrompt(WORKER_PROMPT, (p) => this.validateWorker(p)));
-    this.addDialog(new TextPrompt(SURNAME_PROMPT, (p) => this.validate(p, parsePersonName, 'name')));
-    this.addDialog(new TextPrompt(FIRST_NAME_PROMPT, (p) => this.validate(p, parsePersonName, 'name')));
+    this.addDialog(new TextPrompt(SURNAME_PROMPT, (p) => this.validate(p, parsePrintableName, 'name')));
+    this.addDialog(new TextPrompt(FIRST_NAME_PROMPT, (p) => this.validate(p, parsePrintableName, 'name')));
     this.addDialog(
       new WaterfallDialog(HEADER, [
         (s) => this.askReference(s),

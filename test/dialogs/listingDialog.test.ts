@@ -231,3 +231,14 @@ describe('dialog state in blob storage', () => {
     expect(await after.sayText('Lotte')).toContain('Workers on the listing: 1.');
   });
 });
+
+describe('names the printed listing cannot show', () => {
+  it('refuses a name in a script the PDF font lacks, and accepts Latin, Cyrillic and Greek', async () => {
+    const conversation = createTestConversation({ locale: 'en' });
+    await openListing(conversation);
+    await conversation.sayText(NISS_A);
+    expect(await conversation.sayText('王')).toContain(CATALOGS.en.listing.error.name.script);
+    expect(await conversation.sayText('Дмитриев')).toContain('First name of Дмитриев?');
+    expect(await conversation.sayText('Ελένη')).toContain('Workers on the listing: 1.');
+  });
+});
