@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { extractText, getDocumentProxy } from 'unpdf';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
-import { connectStores } from '../../src/storage/connect.js';
-import { uniqueContainerName } from '../helpers/azurite.js';
+import { startTestApp } from '../helpers/testApp.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { INSTANTS } from '../helpers/testBot.js';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
@@ -21,17 +19,7 @@ describe('a listing over /api/messages, down to the PDF', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'debug',
-      STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-listing'),
-      STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-state'),
-    });
-    const clock = () => INSTANTS.open;
-    const stores = await connectStores(inject('azuriteConnectionString'), config.storage, clock);
-    app = createApp(config, stores, { clock, logger: createLogger('debug', (line) => logs.push(line)) });
-    port = await app.listen();
+    ({ app, port } = await startTestApp({}, { clock: () => INSTANTS.open, logger: createLogger('debug', (line) => logs.push(line)) }));
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`, `conv-${randomUUID()}`);
   });
 

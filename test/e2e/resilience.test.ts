@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { connectStores, type Stores } from '../../src/storage/connect.js';
+import type { App } from '../../src/app.js';
 import { findFreePort } from '../../src/storage/azurite.js';
+import type { Stores } from '../../src/storage/connect.js';
+import { startTestApp } from '../helpers/testApp.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { INSTANTS } from '../helpers/testBot.js';
@@ -20,15 +19,8 @@ describe(`${WRITERS} people adding workers to one listing at the same moment, ov
   const tenant = randomUUID();
 
   beforeAll(async () => {
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-concurrent'),
-      STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-concurrent-state'),
-    });
-    stores = await connectStores(inject('azuriteConnectionString'), config.storage, () => INSTANTS.open);
-    app = createApp(config, stores, { clock: () => INSTANTS.open, logger: createLogger('silent') });
-    const port = await app.listen();
+    let port: number;
+    ({ app, port, stores } = await startTestApp({}, { clock: () => INSTANTS.open }));
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
   });
 

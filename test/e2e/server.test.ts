@@ -1,26 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { type Config, loadConfig } from '../../src/config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
 import { CATALOGS } from '../../src/i18n/index.js';
-import { createLogger } from '../../src/logger.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
-import { connectStores } from '../../src/storage/connect.js';
-import { uniqueContainerName } from '../helpers/azurite.js';
+import { startTestApp } from '../helpers/testApp.js';
 import { INSTANTS } from '../helpers/testBot.js';
-
-/** The real app on a free port, with its state and listings in the run's Azurite. */
-async function startApp(env: Record<string, string>, clock: () => Date = () => new Date()): Promise<{ app: App; port: number; config: Config }> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-data'),
-    STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-state'),
-    ...env,
-  });
-  const stores = await connectStores(inject('azuriteConnectionString'), config.storage, clock);
-  const app = createApp(config, stores, { clock, logger: createLogger('silent') });
-  return { app, port: await app.listen(), config };
-}
 
 describe('the server over /api/messages', () => {
   let app: App;
@@ -28,7 +11,7 @@ describe('the server over /api/messages', () => {
   let channel: FakeChannel;
 
   beforeAll(async () => {
-    ({ app, port } = await startApp({}, () => INSTANTS.closed));
+    ({ app, port } = await startTestApp({}, { clock: () => INSTANTS.closed }));
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
   });
 
@@ -70,7 +53,7 @@ describe('the server over /api/messages', () => {
 
 describe('with MicrosoftAppId configured', () => {
   it('refuses a request without a Bot Framework token with 401 and runs no turn', async () => {
-    const { app, port } = await startApp({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' });
+    const { app, port } = await startTestApp({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' });
     const channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
     try {
       const result = await channel.send({ text: 'Am I exempt today?' });

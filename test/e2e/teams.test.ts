@@ -7,27 +7,20 @@ import { createLogger } from '../../src/logger.js';
 import { connectStores, type Stores } from '../../src/storage/connect.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
+import { startTestApp } from '../helpers/testApp.js';
 import { INSTANTS } from '../helpers/testBot.js';
 
 const BOT = { id: '28:bot-app-id', name: 'Checkinatwork' };
 
 describe('Teams-shaped traffic over /api/messages', () => {
   let app: App;
-  let stores: Stores;
   let channel: FakeChannel;
   let now = INSTANTS.closed;
   const tenant = randomUUID();
 
   beforeAll(async () => {
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-teams'),
-      STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-teams-state'),
-    });
-    stores = await connectStores(inject('azuriteConnectionString'), config.storage, () => now);
-    app = createApp(config, stores, { clock: () => now, logger: createLogger('silent') });
-    const port = await app.listen();
+    let port: number;
+    ({ app, port } = await startTestApp({}, { clock: () => now }));
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
   });
 
