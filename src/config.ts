@@ -45,6 +45,11 @@ export interface TeamsConfig {
   readonly appId: string | undefined;
   /** Domains in the manifest's validDomains, besides the bot's own public host. */
   readonly validDomains: readonly string[];
+  /** The publishing organisation, and its website, privacy and terms pages (manifest `developer`). */
+  readonly developerName: string;
+  readonly websiteUrl: string | undefined;
+  readonly privacyUrl: string | undefined;
+  readonly termsOfUseUrl: string | undefined;
 }
 
 export interface StorageConfig {
@@ -166,6 +171,10 @@ const envSchema = z.object({
     .url({ protocol: /^https$/, message: 'must be an https URL' })
     .default('https://directline.botframework.com/v3/directline'),
   TEAMS_APP_ID: optionalText.pipe(z.uuid({ message: 'must be a GUID' }).optional()),
+  TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('checkinatwork-emergency-bot'),
+  TEAMS_WEBSITE_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
+  TEAMS_PRIVACY_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
+  TEAMS_TERMS_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
   TEAMS_VALID_DOMAINS: z
     .string()
     .default('')
@@ -241,6 +250,10 @@ export function loadConfig(env: Env = process.env): Config {
     teams: {
       appId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
       validDomains: e.TEAMS_VALID_DOMAINS,
+      developerName: e.TEAMS_DEVELOPER_NAME,
+      websiteUrl: e.TEAMS_WEBSITE_URL,
+      privacyUrl: e.TEAMS_PRIVACY_URL,
+      termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
   };
 }
