@@ -61,6 +61,11 @@ export interface StorageConfig {
   readonly dataContainer: string;
   /** Conversation and user state (BlobsStorage). */
   readonly stateContainer: string;
+  /**
+   * Where dialog state lives: `blob` (default; survives a restart, shared by instances) or
+   * `memory` (one instance only, lost at a restart; for a single-instance trial or a benchmark).
+   */
+  readonly stateStorage: 'blob' | 'memory';
   /** Secret HMAC key for blob names; undefined uses the public default (names still hold no personal data). */
   readonly blobNameKey: string | undefined;
   /** Listings and evidence older than this many days are deleted. */
@@ -155,6 +160,7 @@ const envSchema = z.object({
   EMBEDDED_STORAGE_DIR: z.string().trim().min(1).default('.data/azurite'),
   STORAGE_DATA_CONTAINER: containerName.default('checkinatwork-listings'),
   STORAGE_STATE_CONTAINER: containerName.default('checkinatwork-state'),
+  STATE_STORAGE: z.enum(['blob', 'memory']).default('blob'),
   BLOB_NAME_KEY: optionalText.pipe(z.string().min(16, 'must have at least 16 characters').optional()),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
@@ -237,6 +243,7 @@ export function loadConfig(env: Env = process.env): Config {
       embeddedDir: e.EMBEDDED_STORAGE_DIR,
       dataContainer: e.STORAGE_DATA_CONTAINER,
       stateContainer: e.STORAGE_STATE_CONTAINER,
+      stateStorage: e.STATE_STORAGE,
       blobNameKey: e.BLOB_NAME_KEY,
       retentionDays: e.RETENTION_DAYS,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

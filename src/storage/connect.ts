@@ -1,4 +1,4 @@
-import type { Storage } from 'botbuilder';
+import { MemoryStorage, type Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import type { Clock } from '../clock.js';
 import type { StorageConfig } from '../config.js';
@@ -26,7 +26,7 @@ export async function connectStores(connectionString: string, storage: StorageCo
     ListingStore.create(connectionString, storage.dataContainer, clock, storeOptions),
     EvidenceStore.create(connectionString, storage.dataContainer, clock, storeOptions),
   ]);
-  const stateStorage = new BlobsStorage(connectionString, storage.stateContainer);
+  const stateStorage = storage.stateStorage === 'memory' ? new MemoryStorage() : new BlobsStorage(connectionString, storage.stateContainer);
   const reminderStore = new ReminderStore(createContainerClient(connectionString, storage.dataContainer, options));
   return { stateStorage, listingStore, evidenceStore, reminderStore };
 }
