@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { NODES, type NodeId } from '../src/procedure/table.js';
 import { matchAnswer } from '../src/understanding/recognize.js';
 import { questionActivity } from './messages.js';
-import { turnLocale } from './turnLocale.js';
+import { takeLeadIn, turnLocale } from './turnLocale.js';
 
 /** The answer a card submit carries: `{ "answer": "<answer id>" }` (Adaptive Card Action.Submit). */
 function submittedAnswer(value: unknown): string | undefined {
@@ -28,7 +28,9 @@ export class AnswerPrompt extends Prompt<string> {
   }
 
   protected async onPrompt(context: TurnContext, _state: object, _options: PromptOptions, isRetry: boolean): Promise<void> {
-    await context.sendActivity(questionActivity(turnLocale(context), NODES[this.nodeId], isRetry));
+    const question = questionActivity(turnLocale(context), NODES[this.nodeId], isRetry);
+    const leadIn = takeLeadIn(context);
+    await context.sendActivity(leadIn ? { ...question, text: `${leadIn}\n\n${question.text ?? ''}` } : question);
   }
 
   protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<string>> {

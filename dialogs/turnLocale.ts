@@ -13,3 +13,20 @@ export function turnLocale(context: TurnContext): Locale {
   if (typeof locale !== 'string') throw new Error('turnLocale read before the bot set it');
   return locale as Locale;
 }
+
+const LEAD_IN_KEY = Symbol('leadIn');
+
+/**
+ * A line to put before the next question of this turn ("All right, let's start again…"), so the
+ * user gets one message rather than two: each message is a request to the channel.
+ */
+export function setLeadIn(context: TurnContext, text: string): void {
+  context.turnState.set(LEAD_IN_KEY, text);
+}
+
+/** The lead-in set for this turn, once: whoever takes it sends it. */
+export function takeLeadIn(context: TurnContext): string | undefined {
+  const text: unknown = context.turnState.get(LEAD_IN_KEY);
+  context.turnState.delete(LEAD_IN_KEY);
+  return typeof text === 'string' ? text : undefined;
+}

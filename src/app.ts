@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConversationState, UserState } from 'botbuilder';
+import { ConversationState } from 'botbuilder';
 import type restify from 'restify';
 import { createAdapter } from './adapter.js';
 import { EmergencyBot } from './bot.js';
@@ -11,6 +11,7 @@ import { reminderText } from '../dialogs/messages.js';
 import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
 import type { Stores } from './storage/connect.js';
+import { webChatSettingsOf } from './webchat/registerWebChat.js';
 
 export interface AppOptions {
   readonly clock?: Clock;
@@ -39,7 +40,6 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
   const bot = new EmergencyBot({
     config,
     conversationState: new ConversationState(stores.stateStorage),
-    userState: new UserState(stores.stateStorage),
     clock,
     logger,
     listings: {
@@ -51,7 +51,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     },
   });
   const adapter = createAdapter(config, logger);
-  const server = createServer({ adapter, bot, logger, clock, links, listingStore: stores.listingStore });
+  const server = createServer({ adapter, bot, logger, clock, links, listingStore: stores.listingStore, webChat: webChatSettingsOf(config) });
   const reminders = startReminderScheduler({
     store: stores.reminderStore,
     adapter,

@@ -4,7 +4,6 @@ import {
   type ConversationState,
   type StatePropertyAccessor,
   TurnContext,
-  type UserState,
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
 import { DateTime } from 'luxon';
@@ -15,7 +14,7 @@ import { centreStatusActivity, followUpActions, formatOpening, routeText, textAc
 import { PROCEDURE_DIALOG, ProcedureDialog, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
-import { setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
+import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
@@ -29,6 +28,11 @@ import type { ReminderStore, StoredReference } from './reminders/reminderStore.j
 import { findDateInText } from './understanding/listingWords.js';
 import { type Intent, recognizeIntent } from './understanding/recognize.js';
 
+/**
+ * The user's choices, kept with the conversation rather than in a separate user-state blob:
+ * one state read and at most one write per turn (the benchmark's blob budget), and a
+ * conversation is one person's in every channel this bot serves one-to-one.
+ */
 export interface UserProfile {
   /** The language the user chose by name; wins over the channel's activity.locale. */
   locale?: Locale;
@@ -55,7 +59,6 @@ export interface ListingServices {
 export interface BotDeps {
   readonly config: Config;
   readonly conversationState: ConversationState;
-  readonly userState: UserState;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly listings: ListingServices;
@@ -112,7 +115,7 @@ export class EmergencyBot extends ActivityHandler {
     super();
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
     this.session = deps.conversationState.createProperty<Session>('session');
-    this.profile = deps.userState.createProperty<UserProfile>('profile');
+    this.profile = deps.conversationState.createProperty<UserProfile>('profile');
     const { listings, clock } = deps;
     this.dialogs = new DialogSet(this.dialogState)
       .add(new ProcedureDialog({ clock, contactCentre: deps.config.contactCentre }))
@@ -139,14 +142,13 @@ export class EmergencyBot extends ActivityHandler {
     });
   }
 
-  /** State is saved after every turn, including turns that ended in an error reply. */
+  /** State is saved after every turn (only if it changed), including turns that ended in an error reply. */
   override async run(context: TurnContext): Promise<void> {
     useTeamsCards(context);
     try {
       await super.run(context);
     } finally {
       await this.deps.conversationState.saveChanges(context, false);
-      await this.deps.userState.saveChanges(context, false);
     }
   }
 
@@ -223,7 +225,7 @@ export class EmergencyBot extends ActivityHandler {
         return true;
       case 'restart':
         await dc.cancelAllDialogs();
-        await context.sendActivity(textActivity(t(locale, 'restarted')));
+        setLeadIn(context, t(locale, 'restarted'));
         await this.begin(dc, PROCEDURE_DIALOG, { answers: {} } satisfies ProcedureOptions);
         return true;
       case 'cancel':
@@ -329,7 +331,7 @@ export class EmergencyBot extends ActivityHandler {
   }
 
   private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {
-    if (!cause) await dc.context.sendActivity(textActivity(t(turnLocale(dc.context), 'intro')));
+    if (!cause) setLeadIn(dc.context, t(turnLocale(dc.context), 'intro'));
     await this.begin(dc, PROCEDURE_DIALOG, { answers: cause ? { cause } : {} } satisfies ProcedureOptions);
   }
 }

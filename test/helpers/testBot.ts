@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Activity, ActivityTypes, ConversationState, MemoryStorage, type Storage, TestAdapter, UserState } from 'botbuilder';
+import { type Activity, ActivityTypes, ConversationState, MemoryStorage, type Storage, TestAdapter } from 'botbuilder';
 import { inject } from 'vitest';
 import { EmergencyBot } from '../../src/bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -67,7 +67,6 @@ export function createTestConversation(options: {
   const bot = new EmergencyBot({
     config: options.config ?? loadConfig({}),
     conversationState: new ConversationState(storage),
-    userState: new UserState(storage),
     clock,
     logger: createLogger('silent'),
     listings: { reminders: stores.reminderStore, store: stores.listingStore, evidence: stores.evidenceStore, links, publicBaseUrl: 'http://localhost:3978' },
