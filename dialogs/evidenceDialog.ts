@@ -4,7 +4,7 @@ import type { Clock } from '../src/clock.js';
 import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
 import { type EvidenceRecord, type EvidenceStore, evidenceNoteSchema } from '../src/listing/evidenceStore.js';
 import { LISTING_ZONE } from '../src/listing/model.js';
-import { formatDay, refuse, textActivity } from './messages.js';
+import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
@@ -75,7 +75,7 @@ export function evidenceListText(locale: Locale, date: string, records: readonly
       t(locale, 'evidence.listLine', {
         time: DateTime.fromISO(r.recordedAt).setZone(LISTING_ZONE).toFormat('HH:mm'),
         outcome: outcomeTitle(locale, r.outcome),
-        note: r.note,
+        note: md(r.note),
       }),
     );
   return `${t(locale, 'evidence.listHeader', { date: day })}\n\n${lines.join('\n')}`;

@@ -25,7 +25,7 @@ import { addWorker, openListing, removeWorker, replaceWorker } from '../src/list
 import type { ListingStore } from '../src/listing/listingStore.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
-import { formatDay, refuse, textActivity } from './messages.js';
+import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
@@ -189,7 +189,7 @@ export class ListingDialog extends ComponentDialog {
         t(locale, 'listing.opened', {
           declaration: listing.declarationNumber,
           date: formatDay(locale, listing.date),
-          reference: listing.referenceNumber,
+          reference: md(listing.referenceNumber),
           count: listing.workers.length,
         }),
       ),
@@ -224,7 +224,7 @@ export class ListingDialog extends ComponentDialog {
     if (!id.ok) return step.replaceDialog(WORKERS, loopOptions(step)); // the validator refused it already
     workerValues(step).workerId = id.value;
     return step.prompt(SURNAME_PROMPT, {
-      prompt: textActivity(t(locale, 'listing.askSurname', { id: maskWorkerId(id.value) })),
+      prompt: textActivity(t(locale, 'listing.askSurname', { id: md(maskWorkerId(id.value)) })),
     });
   }
 
@@ -232,7 +232,7 @@ export class ListingDialog extends ComponentDialog {
     const values = workerValues(step);
     values.surname = String(step.result);
     return step.prompt(FIRST_NAME_PROMPT, {
-      prompt: textActivity(t(turnLocale(step.context), 'listing.askFirstName', { surname: values.surname })),
+      prompt: textActivity(t(turnLocale(step.context), 'listing.askFirstName', { surname: md(values.surname) })),
     });
   }
 
@@ -255,10 +255,10 @@ export class ListingDialog extends ComponentDialog {
     if (!result.ok) {
       // Nothing is lost: the worker is still in this step's values; the user re-sends the first name.
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
-      return step.prompt(FIRST_NAME_PROMPT, { prompt: textActivity(t(locale, 'listing.askFirstName', { surname })) });
+      return step.prompt(FIRST_NAME_PROMPT, { prompt: textActivity(t(locale, 'listing.askFirstName', { surname: md(surname) })) });
     }
     const count = result.listing.workers.length;
-    const shown = { id: maskWorkerId(workerId), surname, firstName, count };
+    const shown = { id: md(maskWorkerId(workerId)), surname: md(surname), firstName: md(firstName), count };
     let key: 'listing.corrected' | 'listing.added' | 'listing.updatedExisting' = 'listing.added';
     if (options.correcting) key = 'listing.corrected';
     else if (count === before && result.applied) key = 'listing.updatedExisting';
@@ -289,7 +289,7 @@ export class ListingDialog extends ComponentDialog {
               count: listing.workers.length,
               declaration: listing.declarationNumber,
               date: formatDay(locale, listing.date),
-              reference: listing.referenceNumber,
+              reference: md(listing.referenceNumber),
             })}\n\n${this.pdfText(locale, options.key)}`,
           ),
         );
@@ -366,10 +366,10 @@ export class ListingDialog extends ComponentDialog {
     const header = t(locale, 'listing.listHeader', {
       declaration: listing.declarationNumber,
       date: formatDay(locale, listing.date),
-      reference: listing.referenceNumber,
+      reference: md(listing.referenceNumber),
     });
     const lines = listing.workers.map((w, i) =>
-      t(locale, 'listing.listLine', { n: i + 1, id: maskWorkerId(w.workerId), surname: w.surname, firstName: w.firstName }),
+      t(locale, 'listing.listLine', { n: i + 1, id: md(maskWorkerId(w.workerId)), surname: md(w.surname), firstName: md(w.firstName) }),
     );
     return [header, lines.length > 0 ? lines.join('\n') : t(locale, 'listing.empty')].join('\n\n');
   }

@@ -12,6 +12,14 @@ import { type Outcome, type ProcedureNode } from '../src/procedure/table.js';
  * localised activities. Every user-visible word comes from locales/.
  */
 
+/**
+ * Escapes what markdown would otherwise eat in a value shown to the user: a masked number's
+ * `***.**` would render as emphasis, a note's `_` or `[` as formatting or a link.
+ */
+export function escapeMarkdown(value: string): string {
+  return value.replace(/[\\`*_[\]<>#~|]/g, (c) => `\\${c}`);
+}
+
 export function textActivity(text: string, actions: readonly CardAction[] = []): Partial<Activity> {
   return {
     type: ActivityTypes.Message,

@@ -6,6 +6,7 @@ import type { ListingStore } from './listing/listingStore.js';
 import { listingPdfLabels } from './listing/pdfLabels.js';
 import { renderListingPdf } from './listing/renderPdf.js';
 import { errorFields, type Logger } from './logger.js';
+import { registerWebChat, type WebChatSettings } from './webchat/registerWebChat.js';
 
 export interface ServerDeps {
   readonly adapter: CloudAdapter;
@@ -14,6 +15,7 @@ export interface ServerDeps {
   readonly clock: Clock;
   readonly links: DownloadLinks;
   readonly listingStore: ListingStore;
+  readonly webChat: WebChatSettings;
 }
 
 /** Activities are small; anything bigger than this is not a Bot Framework activity. */
@@ -27,7 +29,7 @@ function isActivityShaped(body: unknown): boolean {
  * restify: the Bot Framework endpoint, the health check and the listing download. Nothing
  * here knows the procedure.
  */
-export function createServer({ adapter, bot, logger, clock, links, listingStore }: ServerDeps): restify.Server {
+export function createServer({ adapter, bot, logger, clock, links, listingStore, webChat }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'checkinatwork-emergency-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
@@ -75,6 +77,9 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore 
     res.end(pdf);
     logger.info('listing.downloaded', { workers: listing.workers.length });
   });
+
+  // The Web Chat page (GET /) and how it reaches the bot: src/webchat/.
+  registerWebChat(server, { adapter, bot, logger, clock, settings: webChat });
 
   return server;
 }

@@ -111,7 +111,7 @@ describe('a kill -9 in the middle of the listing dialog', () => {
     await new Promise((resolve) => bot?.once('exit', resolve));
     bot = await startBot();
 
-    expect(await say('Sara')).toContain('Added: 85.07.30-***.** — Goossens Sara. Workers on the listing: 1.');
-    expect(await say('list')).toContain('1. 85.07.30-***.** — Goossens Sara');
+    expect(await say('Sara')).toContain('Added: 85.07.30-\\*\\*\\*.\\*\\* — Goossens Sara. Workers on the listing: 1.');
+    expect(await say('list')).toContain('1. 85.07.30-\\*\\*\\*.\\*\\* — Goossens Sara');
   });
 });

@@ -1,0 +1,143 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Download, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type TestBrowser } from '../helpers/browser.js';
+import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
+import { type RunningApp, startWebChatApp } from './webChatApp.js';
+
+/**
+ * The Web Chat page in Debian's headless Chromium, talking to the real bot over the local
+ * Direct Line path: what someone on a site sees, in French.
+ */
+const ARTIFACTS = path.resolve('test-artifacts');
+const VERDICT = "Vous êtes dispensé de l'enregistrement de présence pour aujourd'hui";
+const NISS = buildNationalNumber('850730', 33, 1900);
+
+/** Web Chat's Markdown turns ' into ’: compare with straight apostrophes. */
+async function transcriptText(page: Page): Promise<string> {
+  return (await page.locator('#webchat').innerText()).replace(/[\u2018\u2019]/g, "'");
+}
+
+/** Web Chat scrolls smoothly to the newest activity: wait until it is there before a picture. */
+async function scrolledToEnd(page: Page): Promise<void> {
+  const isAtEnd = () =>
+    page.locator('.webchat__basic-transcript__scrollable').evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2);
+  await expect.poll(isAtEnd, { timeout: 5_000 }).toBe(true);
+}
+
+/** Sends a message by keyboard and waits for the bot's answer (the echo plus at least one reply). */
+async function say(page: Page, text: string): Promise<void> {
+  const activities = page.locator('.webchat__basic-transcript__activity');
+  const before = await activities.count();
+  const input = page.getByRole('textbox');
+  await input.fill(text);
+  await input.press('Enter');
+  await expect.poll(() => activities.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);
+}
+
+describe('the Web Chat page in Chromium', () => {
+  let running: RunningApp;
+  let browser: TestBrowser | undefined;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    running = await startWebChatApp();
+    browser = await launchChromium({ locale: 'fr-BE' });
+    // Runs in the page (a string: the tests are type-checked without the DOM library).
+    await browser.context.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.app.close();
+  });
+
+  async function openPage(): Promise<Page> {
+    if (!browser) throw new Error('the browser did not start');
+    problems.length = 0;
+    const page = await browser.context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    const response = await page.goto(`${running.baseUrl}/`);
+    expect(response?.status()).toBe(200);
+    return page;
+  }
+
+  it('answers "Suis-je dispensé aujourd\'hui ?" and reaches the verdict by a click on a suggested action', { timeout: 60_000 }, async () => {
+    const page = await openPage();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toContain('Bonjour');
+
+    await say(page, "Suis-je dispensé aujourd'hui ?");
+    const cause = page.getByRole('toolbar').getByRole('button', { name: 'Checkinatwork est indisponible' });
+    await cause.waitFor();
+    await cause.click();
+
+    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toContain(VERDICT);
+    // The button sent its label as the user's message, in French, like typing it would.
+    expect(await transcriptText(page)).toContain('Checkinatwork est indisponible');
+    await scrolledToEnd(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-verdict.png') });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('can be used with the keyboard and names its parts for screen readers', { timeout: 60_000 }, async () => {
+    const page = await openPage();
+    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toContain('Bonjour');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Aller à la conversation');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('chat');
+
+    expect(await page.getByRole('main').count()).toBe(1);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain('enregistrement de présence');
+    await expect.poll(() => page.getByRole('region', { name: 'Conversation avec l’assistant' }).count()).toBe(1);
+    const input = page.getByRole('textbox');
+    expect(await input.getAttribute('aria-label')).toBeTruthy();
+    // Typing and Enter alone get an answer.
+    await input.focus();
+    await page.keyboard.type('Aide');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('button', { name: 'Recommencer' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('takes a listing on a phone-sized screen and downloads its PDF from the link', { timeout: 90_000 }, async () => {
+    const page = await openPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toContain('Bonjour');
+    for (const text of ["J'ai un numéro de référence", 'REF-WEB-7', 'web-decl-0007', "aujourd'hui", NISS, 'Peeters', 'Jan', 'terminé']) {
+      await say(page, text);
+    }
+    const link = page.locator('#webchat a[href*="/listings/"]').last();
+    await link.waitFor();
+    // The link points at this server (PUBLIC_BASE_URL), where the page came from.
+    expect(new URL((await link.getAttribute('href')) ?? '').origin).toBe(running.baseUrl);
+    await scrolledToEnd(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-listing-phone.png') });
+
+    // The link opens a new tab that downloads the file: listen on the page and on any new tab.
+    if (!browser) throw new Error('the browser did not start');
+    const context = browser.context;
+    let timer: NodeJS.Timeout | undefined;
+    const downloaded = new Promise<Download>((resolve, reject) => {
+      page.once('download', resolve);
+      context.once('page', (tab) => tab.once('download', resolve));
+      timer = setTimeout(() => reject(new Error('no download within 15 s of clicking the PDF link')), 15_000);
+    });
+    await link.click();
+    const download = await downloaded.finally(() => clearTimeout(timer));
+    expect(download.suggestedFilename()).toMatch(/^attendance-listing-\d{4}-\d{2}-\d{2}\.pdf$/);
+    expect(await download.failure()).toBeNull();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
