@@ -178,11 +178,11 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error('build failed');
   }
   const location = await mkdtemp(path.join(os.tmpdir(), 'bench-azurite-'));
-  const azurite = await startAzurite({ location });
+  const azurite = await startAzurite({ location, inMemory: process.env.BENCH_AZURITE_ON_DISK === undefined });
   const proxy = await startCountingProxy({ host: '127.0.0.1', port: azurite.port });
   const sink = await startSink();
   const storageEnv = (state: 'memory' | 'blob') => ({
-    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', proxy.port),
+    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', process.env.BENCH_NO_PROXY ? azurite.port : proxy.port),
     STATE_STORAGE: state,
     STORAGE_DATA_CONTAINER: `bench-data-${state}`,
     STORAGE_STATE_CONTAINER: `bench-state-${state}`,

@@ -37,6 +37,12 @@ export interface StartAzuriteOptions {
   readonly port?: number;
   /** Listening address; default 127.0.0.1. */
   readonly host?: string;
+  /**
+   * Keep blobs in memory instead of `location` (Azurite's --inMemoryPersistence): nothing
+   * survives a stop. For the benchmark, where Azurite stands in for a remote service and its
+   * disk writes would compete for this machine's CPU with the bot being measured.
+   */
+  readonly inMemory?: boolean;
 }
 
 export interface RunningAzurite {
@@ -58,10 +64,10 @@ export class AzuriteStartError extends Error {
 
 export async function startAzurite(options: StartAzuriteOptions): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
-  if (options.port !== undefined && options.port !== 0) return launch(options.location, host, options.port);
+  if (options.port !== undefined && options.port !== 0) return launch(options.location, host, options.port, options.inMemory === true);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await launch(options.location, host, await findFreePort(host));
+      return await launch(options.location, host, await findFreePort(host), options.inMemory === true);
     } catch (error) {
       if (!(error instanceof AzuriteStartError && error.isAddressInUse) || attempt >= MAX_PORT_ATTEMPTS) throw error;
     }
@@ -94,7 +100,7 @@ export function azuriteConnectionString(host: string, port: number): string {
   );
 }
 
-async function launch(location: string, host: string, port: number): Promise<RunningAzurite> {
+async function launch(location: string, host: string, port: number, inMemory: boolean): Promise<RunningAzurite> {
   const env = { ...process.env };
   // AZURITE_ACCOUNTS replaces the well-known account, and the connection string relies on it.
   delete env.AZURITE_ACCOUNTS;
@@ -104,7 +110,7 @@ async function launch(location: string, host: string, port: number): Promise<Run
       azuriteBlobScript(),
       '--blobHost', host,
       '--blobPort', String(port),
-      '--location', location,
+      ...(inMemory ? ['--inMemoryPersistence'] : ['--location', location]),
       '--disableTelemetry',
       '--skipApiVersionCheck',
       '--silent',
