@@ -1,0 +1,13 @@
+import type { Storage } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
+
+/**
+ * Dialog state in blob storage: the lean Shared Key client when the connection string carries an
+ * account key (Azurite, most Azure set-ups), else botbuilder-azure-blobs' BlobsStorage, which
+ * also understands SAS connection strings.
+ */
+export function createStateStorage(connectionString: string, containerName: string): Storage {
+  const account = sharedKeyAccountOf(connectionString);
+  return account ? new BlobStateStorage(account, containerName) : new BlobsStorage(connectionString, containerName);
+}

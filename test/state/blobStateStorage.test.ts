@@ -1,0 +1,62 @@
+import { describe, expect, inject, it } from 'vitest';
+import { BlobStateStorage, sharedKeyAccountOf } from '../../src/state/blobStateStorage.js';
+import { createStateStorage } from '../../src/state/createStateStorage.js';
+import { uniqueContainerName } from '../helpers/azurite.js';
+
+function storage(): BlobStateStorage {
+  const account = sharedKeyAccountOf(inject('azuriteConnectionString'));
+  if (!account) throw new Error('the Azurite connection string has an account key');
+  return new BlobStateStorage(account, uniqueContainerName('state-test'));
+}
+
+describe('BlobStateStorage (dialog state as blobs, Shared Key over plain HTTP)', () => {
+  it('reads nothing for unknown keys, then reads back what it wrote with an eTag', async () => {
+    const store = storage();
+    expect(await store.read(['bench/conversations/a'])).toEqual({});
+    await store.write({ 'bench/conversations/a': { dialogState: { step: 1 }, name: 'Zoë' } });
+    const read = await store.read(['bench/conversations/a', 'missing']);
+    expect(read['bench/conversations/a']).toMatchObject({ dialogState: { step: 1 }, name: 'Zoë', eTag: expect.stringMatching(/\S/) });
+    expect(read.missing).toBeUndefined();
+  });
+
+  it('refuses a write based on stale state (If-Match) and keeps the newer one', async () => {
+    const store = storage();
+    await store.write({ k: { n: 1 } });
+    const first = await store.read(['k']);
+    await store.write({ k: { ...first.k, n: 2 } });
+    await expect(store.write({ k: { ...first.k, n: 3 } })).rejects.toThrow(/eTag conflict/);
+    expect((await store.read(['k'])).k).toMatchObject({ n: 2 });
+  });
+
+  it('lets exactly one of two writers with the same eTag win', async () => {
+    const store = storage();
+    await store.write({ race: { n: 0 } });
+    const { race } = await store.read(['race']);
+    const results = await Promise.allSettled([store.write({ race: { ...race, n: 1 } }), store.write({ race: { ...race, n: 2 } })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('writes unconditionally without an eTag or with "*", and deletes', async () => {
+    const store = storage();
+    await store.write({ w: { n: 1 } });
+    await store.write({ w: { n: 2, eTag: '*' } });
+    expect((await store.read(['w'])).w).toMatchObject({ n: 2 });
+    await store.delete(['w', 'never-written']);
+    expect(await store.read(['w'])).toEqual({});
+  });
+
+  it('handles keys with slashes, spaces and non-ASCII characters', async () => {
+    const store = storage();
+    const key = 'msteams/conversations/19:abc@thread.tacv2;messageid=1 ü';
+    await store.write({ [key]: { ok: true } });
+    expect((await store.read([key]))[key]).toMatchObject({ ok: true });
+  });
+
+  it('is what createStateStorage picks for a connection string with an account key', () => {
+    expect(createStateStorage(inject('azuriteConnectionString'), 'x')).toBeInstanceOf(BlobStateStorage);
+    expect(sharedKeyAccountOf('BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2020')).toBeUndefined();
+    expect(sharedKeyAccountOf('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net')?.endpoint.href).toBe(
+      'https://acct.blob.core.windows.net/',
+    );
+  });
+});
