@@ -1,10 +1,10 @@
 import { MemoryStorage, type Storage } from 'botbuilder';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
 import type { Clock } from '../clock.js';
 import type { StorageConfig } from '../config.js';
 import { EvidenceStore } from '../listing/evidenceStore.js';
 import { createContainerClient, ListingStore } from '../listing/listingStore.js';
 import { ReminderStore } from '../reminders/reminderStore.js';
+import { createStateStorage } from '../state/createStateStorage.js';
 
 export interface Stores {
   /** Conversation and user state: a conversation continues at the same step after a restart. */
@@ -26,7 +26,7 @@ export async function connectStores(connectionString: string, storage: StorageCo
     ListingStore.create(connectionString, storage.dataContainer, clock, storeOptions),
     EvidenceStore.create(connectionString, storage.dataContainer, clock, storeOptions),
   ]);
-  const stateStorage = storage.stateStorage === 'memory' ? new MemoryStorage() : new BlobsStorage(connectionString, storage.stateContainer);
+  const stateStorage = storage.stateStorage === 'memory' ? new MemoryStorage() : createStateStorage(connectionString, storage.stateContainer);
   const reminderStore = new ReminderStore(createContainerClient(connectionString, storage.dataContainer, options));
   return { stateStorage, listingStore, evidenceStore, reminderStore };
 }
