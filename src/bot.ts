@@ -64,7 +64,8 @@ export interface BotDeps {
   readonly listings: ListingServices;
 }
 
-const MAX_REMEMBERED_ACTIVITIES = 50;
+/** Channels redeliver within seconds; a short memory keeps the state blob small (it is written every turn). */
+const MAX_REMEMBERED_ACTIVITIES = 20;
 
 /**
  * Teams announces the bot's own arrival (installed in a personal scope, added to a team or
