@@ -21,8 +21,9 @@ import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
 import type { Clock } from '../src/clock.js';
 import type { DownloadLinks } from '../src/listing/downloadLinks.js';
 import { isPrintable } from '../src/listing/printable.js';
-import { addWorker, openListing, removeWorker, replaceWorker } from '../src/listing/listingOps.js';
 import type { ListingStore } from '../src/listing/listingStore.js';
+import { type ListingChange, ListingOutbox } from '../src/listing/outbox.js';
+import { isTransientStorageError } from '../src/storage/transientErrors.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
 import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
@@ -42,6 +43,11 @@ const FIRST_NAME_PROMPT = 'listing.firstName';
 
 export interface ListingDialogDeps {
   readonly store: ListingStore;
+  /**
+   * Keeps changes while storage is unreachable and saves them when it is back (outbox.ts).
+   * Default: one of the dialog's own, on `store`, silent.
+   */
+  readonly outbox?: ListingOutbox;
   readonly links: DownloadLinks;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
@@ -115,11 +121,16 @@ function parseWorkerForm(locale: Locale, form: WorkerForm): ParsedWorker {
  * Step 3.3: takes down the paper attendance listing — reference number, declaration-of-works
  * number, date — then the workers one by one (identifier, surname, first name), with list,
  * correct, remove and done. Every change is written to blob storage at once (ETag-safe, once
- * per activity), so nothing entered is lost and colleagues can add to the same listing.
+ * per activity), so nothing entered is lost and colleagues can add to the same listing. When
+ * storage cannot be reached, the change is kept and saved as soon as it is back (outbox.ts):
+ * the user is told so and goes on; the PDF waits until everything is saved.
  */
 export class ListingDialog extends ComponentDialog {
+  private readonly outbox: ListingOutbox;
+
   constructor(private readonly deps: ListingDialogDeps) {
     super(LISTING_DIALOG);
+    this.outbox = deps.outbox ?? new ListingOutbox(deps.store);
     this.addDialog(new TextPrompt(REFERENCE_PROMPT, (p) => this.validate(p, parseReferenceNumber, 'reference')));
     this.addDialog(new TextPrompt(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
     this.addDialog(new TextPrompt(DATE_PROMPT, (p) => this.validateDate(p)));
@@ -178,7 +189,16 @@ export class ListingDialog extends ComponentDialog {
     const key: ListingKey = { tenantKey: tenantKeyOf(step.context.activity), declarationNumber: declaration.value, date };
     const now = this.deps.clock().toISOString();
     const header = { referenceNumber: reference.value, cause: listingOptions(step).cause, reportedAt: now };
-    const result = await this.deps.store.update(key, operationIdOf(step.context.activity), openListing(key, header, now));
+    const submitted = await this.outbox.submit(key, operationIdOf(step.context.activity), { kind: 'open', header, at: now });
+    if (submitted.status === 'pending') {
+      // Storage is unreachable: the listing is kept and opened when it is back; the workers
+      // entered meanwhile wait behind it, in order. Their number is not known yet.
+      const shown = { declaration: key.declarationNumber, date: formatDay(locale, key.date), reference: md(reference.value) };
+      await step.context.sendActivity(textActivity(t(locale, 'listing.openPending', shown)));
+      const loop: WorkerLoopOptions = { key, count: 0 };
+      return step.replaceDialog(WORKERS, loop);
+    }
+    const result = submitted.result;
     if (!result.ok) {
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
       return step.replaceDialog(HEADER, listingOptions(step));
@@ -247,11 +267,21 @@ export class ListingDialog extends ComponentDialog {
     const locale = turnLocale(step.context);
     const options = loopOptions(step);
     const now = this.deps.clock().toISOString();
-    const change = options.correcting
-      ? replaceWorker(options.correcting.entryId, { workerId, surname, firstName }, now)
-      : addWorker({ entryId: randomUUID(), workerId, surname, firstName }, now);
+    // Data, not a closure: the outbox may have to apply it later (storage unreachable).
+    const change: ListingChange = options.correcting
+      ? { kind: 'replaceWorker', entryId: options.correcting.entryId, worker: { workerId, surname, firstName }, at: now }
+      : { kind: 'addWorker', worker: { entryId: randomUUID(), workerId, surname, firstName }, at: now };
     const before = options.count;
-    const result = await this.deps.store.update(options.key, operationIdOf(step.context.activity), change);
+    const submitted = await this.outbox.submit(options.key, operationIdOf(step.context.activity), change);
+    if (submitted.status === 'pending') {
+      // Kept in memory and saved as soon as storage is back: the user goes on with the next one.
+      await step.context.sendActivity(
+        textActivity(t(locale, 'listing.savePending', { id: md(maskWorkerId(workerId)), surname: md(surname), firstName: md(firstName) })),
+      );
+      const next: WorkerLoopOptions = { key: options.key, count: options.correcting ? before : before + 1 };
+      return step.replaceDialog(WORKERS, next);
+    }
+    const result = submitted.result;
     if (!result.ok) {
       // Nothing is lost: the worker is still in this step's values; the user re-sends the first name.
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
@@ -270,19 +300,35 @@ export class ListingDialog extends ComponentDialog {
   private async runCommand(step: WaterfallStepContext, command: ListingCommand): Promise<DialogTurnResult> {
     const locale = turnLocale(step.context);
     const options = loopOptions(step);
-    const listing = await this.deps.store.get(options.key);
+    const read = await this.readListing(options.key);
+    if (read === 'unreachable') {
+      await step.context.sendActivity(textActivity(t(locale, 'listing.storageUnavailable')));
+      return step.replaceDialog(WORKERS, { ...options, correcting: undefined });
+    }
+    const { listing, pending } = read;
     if (!listing) {
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
       return step.endDialog();
     }
     switch (command.kind) {
-      case 'list':
-        await step.context.sendActivity(textActivity(this.listText(locale, listing)));
+      case 'list': {
+        const note = pending > 0 ? `\n\n${t(locale, 'listing.pendingNote', { count: pending })}` : '';
+        await step.context.sendActivity(textActivity(`${this.listText(locale, listing)}${note}`));
         return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: undefined });
+      }
       case 'pdf':
-        await step.context.sendActivity(textActivity(this.pdfText(locale, options.key)));
-        return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: undefined });
       case 'done':
+        if (pending > 0) {
+          // The PDF is printed from storage: it would miss what is still waiting. Later, then.
+          await step.context.sendActivity(
+            textActivity(`${t(locale, 'listing.pendingNote', { count: pending })}\n\n${t(locale, 'listing.pdfWhenSaved')}`),
+          );
+          return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: undefined });
+        }
+        if (command.kind === 'pdf') {
+          await step.context.sendActivity(textActivity(this.pdfText(locale, options.key)));
+          return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: undefined });
+        }
         await step.context.sendActivity(
           textActivity(
             `${t(locale, 'listing.finished', {
@@ -304,12 +350,37 @@ export class ListingDialog extends ComponentDialog {
         if (command.kind === 'correct') {
           return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length, correcting: { entryId: entry.entryId, n: command.n } });
         }
-        const removed = await this.deps.store.update(options.key, operationIdOf(step.context.activity), removeWorker(entry.entryId, this.deps.clock().toISOString()));
+        const submitted = await this.outbox.submit(options.key, operationIdOf(step.context.activity), {
+          kind: 'removeWorker',
+          entryId: entry.entryId,
+          at: this.deps.clock().toISOString(),
+        });
+        if (submitted.status === 'pending') {
+          await step.context.sendActivity(textActivity(t(locale, 'listing.changePending')));
+          return step.replaceDialog(WORKERS, { ...options, count: listing.workers.length - 1, correcting: undefined });
+        }
+        const removed = submitted.result;
         const count = removed.ok ? removed.listing.workers.length : listing.workers.length;
         await step.context.sendActivity(textActivity(t(locale, removed.ok ? 'listing.removed' : 'listing.saveFailed', { n: command.n, count })));
         return step.replaceDialog(WORKERS, { ...options, count, correcting: undefined });
       }
     }
+  }
+
+  /**
+   * The listing as it will be once the changes still waiting for storage are saved (after one
+   * more attempt at saving them), and how many are waiting; 'unreachable' when storage is.
+   */
+  private async readListing(key: ListingKey): Promise<{ listing: Listing | undefined; pending: number } | 'unreachable'> {
+    await this.outbox.retryNow(key);
+    let stored: Listing | undefined;
+    try {
+      stored = await this.deps.store.get(key);
+    } catch (error) {
+      if (!isTransientStorageError(error)) throw error;
+      return 'unreachable';
+    }
+    return { listing: this.outbox.project(key, stored), pending: this.outbox.pending(key).length };
   }
 
   // --- validation ---------------------------------------------------------------------------

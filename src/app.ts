@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks.js';
 import { createLogger, type Logger } from './logger.js';
+import { ListingOutbox, type OutboxRetryPolicy } from './listing/outbox.js';
 import { reminderText } from '../dialogs/messages.js';
 import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
@@ -16,17 +17,31 @@ import { webChatSettingsOf } from './webchat/registerWebChat.js';
 export interface AppOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** How long close() lets requests in flight finish before cutting their connections. */
+  readonly closeGraceMs?: number;
+  /** Background retries of listing changes kept while storage is unreachable (outbox.ts). */
+  readonly outageRetry?: Partial<OutboxRetryPolicy>;
 }
+
+const DEFAULT_CLOSE_GRACE_MS = 10_000;
+// Keep-alive connections that fall idle while closing are closed this often.
+const IDLE_SWEEP_MS = 100;
 
 export interface App {
   readonly server: restify.Server;
   readonly bot: EmergencyBot;
   readonly links: DownloadLinks;
+  /** Listing changes kept while storage is unreachable, saved when it is back. */
+  readonly listingOutbox: ListingOutbox;
   /** Sends due "remind me when it opens" messages; `tick()` runs one pass now. */
   readonly reminders: { tick(): Promise<number> };
   /** Resolves with the bound port (PORT=0 picks a free one). */
   listen(): Promise<number>;
-  /** Stops accepting connections; resolves when requests in flight have finished. */
+  /**
+   * Stops accepting connections; resolves when requests in flight have finished (their turns
+   * included), or after `closeGraceMs` (default 10 s), when the connections left are cut;
+   * then the listing outbox makes its last attempt. Stores are not closed here (Stores.close).
+   */
   close(): Promise<void>;
 }
 
@@ -37,6 +52,8 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
   // Without a configured secret, links die with the process: fine for one local instance.
   const secret = config.storage.downloadLinkSecret ?? randomBytes(32);
   const links = createDownloadLinks(secret, config.storage.downloadLinkTtlMinutes * 60_000, clock);
+  // On the stores' listing store, whatever it is (tests substitute a faulty one).
+  const listingOutbox = new ListingOutbox(stores.listingStore, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
   const bot = new EmergencyBot({
     config,
     conversationState: new ConversationState(stores.stateStorage),
@@ -45,6 +62,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     listings: {
       reminders: stores.reminderStore,
       store: stores.listingStore,
+      outbox: listingOutbox,
       evidence: stores.evidenceStore,
       links,
       publicBaseUrl: config.storage.publicBaseUrl,
@@ -64,16 +82,43 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     server,
     bot,
     links,
+    listingOutbox,
     reminders,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve(server.address().port));
       }),
-    close: () =>
-      new Promise((resolve) => {
-        reminders.stop();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      reminders.stop();
+      await closeServer(server, options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS, logger);
+      await listingOutbox.close();
+    },
   };
+}
+
+/**
+ * restify's close() is Node's: no new connections, and the callback once every connection has
+ * ended. Idle keep-alive connections (a channel's pooled ones) would hold it until they time
+ * out, so they are closed at once and as soon as each request in flight has been answered;
+ * after the grace period whatever is left is cut.
+ */
+function closeServer(server: restify.Server, graceMs: number, logger: Logger): Promise<void> {
+  const http = server.server;
+  const closeIdle = () => {
+    if ('closeIdleConnections' in http) http.closeIdleConnections();
+  };
+  return new Promise((resolve) => {
+    const sweeper = setInterval(closeIdle, IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => {
+      logger.warn('server.close_grace_expired', { graceMs });
+      if ('closeAllConnections' in http) http.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearInterval(sweeper);
+      clearTimeout(deadline);
+      resolve();
+    });
+    closeIdle();
+  });
 }

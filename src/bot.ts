@@ -21,6 +21,7 @@ import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './
 import type { DownloadLinks } from './listing/downloadLinks.js';
 import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
+import type { ListingOutbox } from './listing/outbox.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
@@ -51,6 +52,8 @@ export interface Session {
 export interface ListingServices {
   readonly reminders: ReminderStore;
   readonly store: ListingStore;
+  /** Listing changes kept while storage is unreachable (default: the listing dialog's own). */
+  readonly outbox?: ListingOutbox;
   readonly evidence: EvidenceStore;
   readonly links: DownloadLinks;
   readonly publicBaseUrl: string;
@@ -120,7 +123,7 @@ export class EmergencyBot extends ActivityHandler {
     const { listings, clock } = deps;
     this.dialogs = new DialogSet(this.dialogState)
       .add(new ProcedureDialog({ clock, contactCentre: deps.config.contactCentre }))
-      .add(new ListingDialog({ store: listings.store, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
+      .add(new ListingDialog({ store: listings.store, outbox: listings.outbox, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
       .add(new EvidenceDialog({ store: listings.evidence, clock }))
       .add(new EraseDialog(listings.store));
 

@@ -21,6 +21,12 @@ export interface Config {
     readonly appPassword: string | undefined;
     readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     readonly appTenantId: string | undefined;
+    /**
+     * Where the bot reads the OpenID configuration (and through it the signing keys) that
+     * channel tokens are checked against. Undefined: the Bot Framework's public one. Set it for
+     * a private cloud, or to a local stand-in in tests (there is no internet there).
+     */
+    readonly openIdMetadataUrl: string | undefined;
   };
   readonly contactCentre: ContactCentreConfig;
   readonly storage: StorageConfig;
@@ -140,6 +146,7 @@ const envSchema = z.object({
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalText,
+  BOT_OPENID_METADATA_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
   CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
   CONTACT_CENTRE_HOURS: z.string().trim().min(1).default('mon-fri 07:00-20:00'),
@@ -229,6 +236,7 @@ export function loadConfig(env: Env = process.env): Config {
       appPassword: e.MicrosoftAppPassword,
       appType: e.MicrosoftAppType,
       appTenantId: e.MicrosoftAppTenantId,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
     },
     contactCentre: {
       phone: e.CONTACT_CENTRE_PHONE,

@@ -1,6 +1,11 @@
 /**
  * Structured JSON logs, one line per event. Callers pass only technical fields (ids, codes,
  * durations): never message text, names or identifiers, which may be personal data.
+ *
+ * As a safety net (PROCEDURE.md, "Personal data": never write NISS/BIS numbers to logs), every
+ * string and number field is scanned and any digit run shaped like a national register number,
+ * or any long run of digits (a Limosa number), is masked before the line is written. Names
+ * cannot be recognised this way: keeping them out of the fields remains the callers' duty.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -14,10 +19,41 @@ export interface Logger {
 
 const RANK: Readonly<Record<LogLevel | 'silent', number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
+/** What a masked digit run becomes. */
+export const REDACTED = '[redacted]';
+
+// 85.07.30-033.28, 85073003328, 85 07 30 033 28, 85-07-30-033-28 …: eleven digits grouped
+// 2-2-2-3-2 with at most one separator between groups, not part of a longer digit run.
+const NATIONAL_NUMBER_SHAPE = /(?<!\d)\d{2}[ .\-/]?\d{2}[ .\-/]?\d{2}[ .\-/]?\d{3}[ .\-/]?\d{2}(?!\d)/g;
+// Limosa numbers and anything else long enough to identify someone. No technical field of ours
+// (durations, counts, ports, status codes) comes near nine digits.
+const LONG_DIGIT_RUN = /\d{9,}/g;
+
+/** The text with every identifier-shaped digit run replaced by `[redacted]`. */
+export function redactIdentifiers(text: string): string {
+  return text.replace(NATIONAL_NUMBER_SHAPE, REDACTED).replace(LONG_DIGIT_RUN, REDACTED);
+}
+
+function redactField(value: string | number | boolean | undefined): string | number | boolean | undefined {
+  if (typeof value === 'string') return redactIdentifiers(value);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const text = String(value);
+    const redacted = redactIdentifiers(text);
+    return redacted === text ? value : redacted;
+  }
+  return value;
+}
+
 export function createLogger(level: LogLevel | 'silent', write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
   const log = (at: LogLevel) => (event: string, fields: LogFields = {}) => {
     if (RANK[at] < RANK[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, event, ...fields }));
+    const line: Record<string, string | number | boolean | undefined> = { time: new Date().toISOString(), level: at, event: redactIdentifiers(event) };
+    for (const [name, value] of Object.entries(fields)) {
+      // The logger's own fields are not overridable: a caller's `level` must not fake a line's severity.
+      if (name === 'time' || name === 'level' || name === 'event') continue;
+      line[redactIdentifiers(name)] = redactField(value);
+    }
+    write(JSON.stringify(line));
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

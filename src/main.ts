@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  logUnhandledRejections(logger);
 
   let azurite: RunningAzurite | undefined;
   let connectionString = config.storage.connectionString;
@@ -24,10 +25,10 @@ async function main(): Promise<void> {
     await mkdir(config.storage.embeddedDir, { recursive: true });
     azurite = await startAzurite({ location: config.storage.embeddedDir });
     connectionString = azurite.connectionString;
-    logger.info('storage.embedded_azurite', { port: azurite.port, location: config.storage.embeddedDir });
+    logger.info('storage.embedded_azurite', { port: azurite.port, pid: azurite.pid, location: config.storage.embeddedDir });
   }
 
-  const stores = await connectStores(connectionString, config.storage, systemClock);
+  const stores = await connectStores(connectionString, config.storage, systemClock, { logger });
   const app = createApp(config, stores, { logger });
   const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
   const port = await app.listen();
@@ -43,8 +44,12 @@ async function main(): Promise<void> {
 
   installShutdown(logger, async () => {
     retention.stop();
+    // Turns in flight finish first (bounded: app.ts), then what storage could not take during
+    // an outage gets a last attempt, while the embedded Azurite still runs.
     await app.close();
+    await stores.close();
     await azurite?.stop();
+    logger.info('server.stopped', {});
   });
 }
 
@@ -58,6 +63,16 @@ function readConfig(): Config {
     }
     throw error;
   }
+}
+
+/**
+ * A rejected promise nobody handled is logged, not fatal: one stray background retry must not
+ * take down every conversation in progress (Node's default would exit). Background work
+ * (outbox.ts, resilientStorage.ts, retention, reminders) catches its own errors; this is the
+ * net under it. Uncaught exceptions keep Node's default: the process state is unknown then.
+ */
+function logUnhandledRejections(logger: Logger): void {
+  process.on('unhandledRejection', (reason: unknown) => logger.error('process.unhandled_rejection', errorFields(reason)));
 }
 
 /** SIGTERM/SIGINT: stop accepting, let turns in flight finish, stop what we started, exit 0. */

@@ -1,15 +1,18 @@
-import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
+import type { ChannelAdapter } from './adapter.js';
 import type { Clock } from './clock.js';
+import { messagesEndpoint } from './http/messagesEndpoint.js';
+import { installRequestLog, notesOf } from './http/requestLog.js';
 import type { DownloadLinks } from './listing/downloadLinks.js';
 import type { ListingStore } from './listing/listingStore.js';
 import { listingPdfLabels } from './listing/pdfLabels.js';
 import { renderListingPdf } from './listing/renderPdf.js';
-import { errorFields, type Logger } from './logger.js';
+import type { Logger } from './logger.js';
 import { registerWebChat, type WebChatSettings } from './webchat/registerWebChat.js';
 
 export interface ServerDeps {
-  readonly adapter: CloudAdapter;
+  readonly adapter: ChannelAdapter;
   readonly bot: ActivityHandler;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -19,10 +22,31 @@ export interface ServerDeps {
 }
 
 /** Activities are small; anything bigger than this is not a Bot Framework activity. */
-const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = 256 * 1024;
 
-function isActivityShaped(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && typeof (body as { type?: unknown }).type === 'string';
+/** What restify's own errors say, in general terms: its JSON parse error quotes the body. */
+const ERROR_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'The body is not valid JSON.',
+  404: 'Not found.',
+  405: 'Method not allowed.',
+  413: `The body is larger than ${MAX_BODY_BYTES} bytes.`,
+  415: 'Unsupported content encoding.',
+};
+
+/**
+ * Request bodies are plain JSON: restify's bodyReader counts compressed bytes only, so a small
+ * gzip body could unpack to far more than MAX_BODY_BYTES in memory.
+ */
+function refuseEncodedBodies(req: restify.Request, res: restify.Response, next: restify.Next): void {
+  const encoding = req.headers['content-encoding'];
+  if (encoding === undefined || encoding.trim().toLowerCase() === 'identity') {
+    next();
+    return;
+  }
+  notesOf(req).outcome = 'unsupported_encoding';
+  res.setHeader('connection', 'close');
+  res.send(415, { error: ERROR_MESSAGES[415] });
+  next(false);
 }
 
 /**
@@ -31,23 +55,21 @@ function isActivityShaped(body: unknown): boolean {
  */
 export function createServer({ adapter, bot, logger, clock, links, listingStore, webChat }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'checkinatwork-emergency-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
-
-  server.post('/api/messages', async (req, res) => {
-    const started = performance.now();
-    if (!isActivityShaped(req.body)) {
-      res.send(400, { error: 'The body must be a Bot Framework activity (a JSON object with a "type").' });
-      return;
-    }
-    try {
-      await adapter.process(req, res, (context) => bot.run(context));
-    } catch (error) {
-      // A malformed activity the SDK's own schema refuses: the client's fault, not ours.
-      logger.warn('request.rejected', errorFields(error));
-      if (!res.headersSent) res.send(400, { error: 'Malformed activity.' });
-    }
-    logger.debug('request.messages', { status: res.statusCode, ms: Math.round(performance.now() - started) });
+  installRequestLog(server, logger);
+  server.pre(refuseEncodedBodies);
+  // JSON only: restify's full bodyParser would also take multipart uploads (written to disk,
+  // outside the size limit) and forms, which no route here wants.
+  server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
+  server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
+  server.on('restifyError', (_req: restify.Request, _res: restify.Response, error: { name?: unknown; statusCode?: unknown; body?: unknown }, callback: () => void) => {
+    const isJsonError = error.name === 'InvalidContentError';
+    const message = typeof error.statusCode === 'number' && (error.statusCode !== 400 || isJsonError) ? ERROR_MESSAGES[error.statusCode] : undefined;
+    const body = error.body;
+    if (message && typeof body === 'object' && body !== null) error.body = { ...body, message };
+    callback();
   });
+
+  server.post('/api/messages', messagesEndpoint({ adapter, bot, logger }));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });

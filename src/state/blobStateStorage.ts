@@ -90,9 +90,8 @@ export class BlobStateStorage implements Storage {
     return `${this.account.endpoint.pathname.replace(/\/+$/, '')}/${this.containerName}`;
   }
 
-  /** Keys hold channel and conversation ids: encoded, and bounded as blob names must be. */
   private blobPath(key: string): string {
-    return `${this.containerPath()}/${encodeURIComponent(key).slice(0, MAX_BLOB_NAME)}`;
+    return `${this.containerPath()}/${blobNameOf(key)}`;
   }
 
   private async request(method: string, path: string, extra: Record<string, string>, body: Buffer | undefined, retries: number): Promise<Response> {
@@ -127,7 +126,7 @@ export class BlobStateStorage implements Storage {
         });
         response.on('error', reject);
       });
-      request.on('timeout', () => request.destroy(new Error('state storage request timed out')));
+      request.on('timeout', () => request.destroy(Object.assign(new Error('state storage request timed out'), { code: 'ETIMEDOUT' })));
       request.on('error', reject);
       request.end(body);
     });
@@ -158,10 +157,25 @@ export interface SharedKeyAccount {
 }
 
 const API_VERSION = '2021-12-02';
+// Fail fast like the other blob clients (storage/connect.ts): three quick tries ride out a blip;
+// a longer outage is bridged in memory by ResilientStorage, and the user is told at once.
 const RETRIES_FOR_READS = 2;
-const RETRY_DELAY_MS = 100;
-const TIMEOUT_MS = 10_000;
+const RETRY_DELAY_MS = 200;
+const TIMEOUT_MS = 5_000;
 const MAX_BLOB_NAME = 1024;
+const MAX_SLASHES = 255;
+
+/**
+ * The blob name of a state key, exactly as botbuilder-azure-blobs' sanitizeBlobKey makes it (empty
+ * path segments dropped — ConversationState keys end in "/" — then URI-encoded, at most 1024
+ * characters), so state written by either storage is found by the other.
+ */
+export function blobNameOf(key: string): string {
+  if (key.length === 0) throw new Error('Please provide a non-empty key');
+  const parts = key.split('/');
+  const joined = parts.reduce((acc, part, index) => (part ? [acc, part].join(index < MAX_SLASHES ? '/' : '') : acc));
+  return encodeURIComponent(joined).slice(0, MAX_BLOB_NAME);
+}
 
 /** The account name, key and blob endpoint of a connection string; undefined without an account key. */
 export function sharedKeyAccountOf(connectionString: string): SharedKeyAccount | undefined {

@@ -1,3 +1,4 @@
+import type { StorageRetryOptions } from '@azure/storage-blob';
 import type { Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
@@ -7,7 +8,8 @@ import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
  * account key (Azurite, most Azure set-ups), else botbuilder-azure-blobs' BlobsStorage, which
  * also understands SAS connection strings.
  */
-export function createStateStorage(connectionString: string, containerName: string): Storage {
+export function createStateStorage(connectionString: string, containerName: string, options: { retryOptions?: StorageRetryOptions } = {}): Storage {
   const account = sharedKeyAccountOf(connectionString);
-  return account ? new BlobStateStorage(account, containerName) : new BlobsStorage(connectionString, containerName);
+  if (account) return new BlobStateStorage(account, containerName);
+  return new BlobsStorage(connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {});
 }

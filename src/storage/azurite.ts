@@ -48,6 +48,8 @@ export interface StartAzuriteOptions {
 export interface RunningAzurite {
   readonly connectionString: string;
   readonly port: number;
+  /** The child process's id (logged, so an operator can tell it from other Node processes). */
+  readonly pid: number | undefined;
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -143,7 +145,7 @@ async function launch(location: string, host: string, port: number, inMemory: bo
     await stop();
     throw error;
   }
-  return { connectionString: azuriteConnectionString(host, port), port, stop };
+  return { connectionString: azuriteConnectionString(host, port), port, pid: child.pid, stop };
 }
 
 interface ChildState {

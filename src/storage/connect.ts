@@ -1,32 +1,97 @@
+import { BlobServiceClient, ContainerClient, newPipeline, type StorageRetryOptions } from '@azure/storage-blob';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import type { Clock } from '../clock.js';
 import type { StorageConfig } from '../config.js';
+import { createLogger, type Logger } from '../logger.js';
 import { EvidenceStore } from '../listing/evidenceStore.js';
-import { createContainerClient, ListingStore } from '../listing/listingStore.js';
+import { createRequestCountingPolicy, ListingStore } from '../listing/listingStore.js';
+import type { OutboxRetryPolicy } from '../listing/outbox.js';
 import { ReminderStore } from '../reminders/reminderStore.js';
 import { createStateStorage } from '../state/createStateStorage.js';
+import { ResilientStorage } from './resilientStorage.js';
 
 export interface Stores {
-  /** Conversation and user state: a conversation continues at the same step after a restart. */
+  /**
+   * Conversation and user state: a conversation continues at the same step after a restart,
+   * and through a storage outage (resilientStorage.ts) when it is in blob storage.
+   */
   readonly stateStorage: Storage;
   readonly listingStore: ListingStore;
   readonly evidenceStore: EvidenceStore;
   readonly reminderStore: ReminderStore;
+  /** Shutdown: one last attempt at the state kept in memory, then no more background retries. */
+  close(): Promise<void>;
 }
 
 export interface ConnectOptions {
   /** Called for every blob request of the stores (benchmark: blob requests per turn). */
   readonly onRequest?: () => void;
+  readonly logger?: Logger;
+  /** The SDK's own retries of each blob request; default BLOB_TRANSPORT_RETRY. */
+  readonly transportRetry?: StorageRetryOptions;
+  /** Background retries of the dialog state kept in memory during an outage. */
+  readonly outageRetry?: Partial<OutboxRetryPolicy>;
 }
+
+/**
+ * The SDK's default (4 tries, 4 s doubling, no per-try timeout) keeps a turn waiting 16 s or
+ * more when storage is unreachable — past the channel's own timeout, so the user sees nothing
+ * and the channel redelivers. Three quick tries still ride out a blip; a longer outage is
+ * bridged in memory (outbox.ts, resilientStorage.ts) and the user is told so at once.
+ */
+export const BLOB_TRANSPORT_RETRY: StorageRetryOptions = {
+  maxTries: 3,
+  retryDelayInMs: 200,
+  maxRetryDelayInMs: 1_000,
+  // A listing blob is at most a few hundred KiB: 5 s per try is already very slow storage, and
+  // bounds a turn when packets are dropped rather than refused (no per-try timeout by default).
+  tryTimeoutInMs: 5_000,
+};
 
 /** Connects every store to one Blob Storage account (Azure, or Azurite locally and in tests). */
 export async function connectStores(connectionString: string, storage: StorageConfig, clock: Clock, options: ConnectOptions = {}): Promise<Stores> {
-  const storeOptions = { nameKey: storage.blobNameKey, ...(options.onRequest ? { onRequest: options.onRequest } : {}) };
-  const [listingStore, evidenceStore] = await Promise.all([
-    ListingStore.create(connectionString, storage.dataContainer, clock, storeOptions),
-    EvidenceStore.create(connectionString, storage.dataContainer, clock, storeOptions),
-  ]);
-  const stateStorage = storage.stateStorage === 'memory' ? new MemoryStorage() : createStateStorage(connectionString, storage.stateContainer);
-  const reminderStore = new ReminderStore(createContainerClient(connectionString, storage.dataContainer, options));
-  return { stateStorage, listingStore, evidenceStore, reminderStore };
+  const logger = options.logger ?? createLogger('silent');
+  const retryOptions = options.transportRetry ?? BLOB_TRANSPORT_RETRY;
+  const dataContainer = dataContainerClient(connectionString, storage.dataContainer, retryOptions, options.onRequest);
+  await dataContainer.createIfNotExists();
+  const storeOptions = { nameKey: storage.blobNameKey };
+  const listingStore = new ListingStore(dataContainer, clock, storeOptions);
+  const evidenceStore = new EvidenceStore(dataContainer, clock, storeOptions);
+  const reminderStore = new ReminderStore(dataContainer);
+
+  let stateStorage: Storage;
+  let resilient: ResilientStorage | undefined;
+  if (storage.stateStorage === 'memory') {
+    stateStorage = new MemoryStorage();
+  } else {
+    const blobs = createStateStorage(connectionString, storage.stateContainer, { retryOptions });
+    // BlobsStorage (SAS connection strings) creates its container on first use and remembers
+    // that promise, rejected included: a first use during an outage would break it until a
+    // restart. Use it now; it also checks the account before the first turn.
+    await blobs.read([]);
+    resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
+    stateStorage = resilient;
+  }
+
+  return {
+    stateStorage,
+    listingStore,
+    evidenceStore,
+    reminderStore,
+    close: async () => {
+      await resilient?.close();
+    },
+  };
+}
+
+/**
+ * A ContainerClient with our transport retries, and `onRequest` called once per operation
+ * (listingStore.ts's createContainerClient, plus the retry options).
+ */
+function dataContainerClient(connectionString: string, containerName: string, retryOptions: StorageRetryOptions, onRequest?: () => void): ContainerClient {
+  const service = BlobServiceClient.fromConnectionString(connectionString);
+  const url = service.getContainerClient(containerName).url;
+  const pipeline = newPipeline(service.credential, { retryOptions });
+  if (onRequest !== undefined) pipeline.factories.unshift(createRequestCountingPolicy(onRequest));
+  return new ContainerClient(url, pipeline);
 }

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { CATALOGS } from '../../src/i18n/index.js';
 import { findFreePort } from '../../src/storage/azurite.js';
 import type { Stores } from '../../src/storage/connect.js';
 import { startTestApp } from '../helpers/testApp.js';
@@ -57,9 +58,10 @@ describe(`${WRITERS} people adding workers to one listing at the same moment, ov
   });
 });
 
-describe('a kill -9 in the middle of the listing dialog', () => {
+describe('a kill -9 of the real bot process', () => {
   let bot: ChildProcess | undefined;
   let channel: FakeChannel;
+  let procedureChannel: FakeChannel;
   let port = 0;
   const env = {
     ...process.env,
@@ -87,17 +89,48 @@ describe('a kill -9 in the middle of the listing dialog', () => {
     throw new Error('the bot did not start');
   };
 
+  const killBot = async () => {
+    const running = bot;
+    bot = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+
   beforeAll(async () => {
     port = await findFreePort();
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`, `conv-${randomUUID()}`);
+    procedureChannel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`, `conv-${randomUUID()}`);
   });
+
+  afterEach(killBot);
 
   afterAll(async () => {
-    bot?.kill('SIGKILL');
+    await killBot();
     await channel?.close();
+    await procedureChannel?.close();
   });
 
-  it('continues at the same step after a restart, with nothing entered lost', async () => {
+  it('continues the procedure at the same question after a restart, with every answer kept', async () => {
+    const say = async (text: string) => (await procedureChannel.send({ text, locale: 'en-US' })).replies.map((r) => r.text ?? '').join('\n');
+    const { node, outcome } = CATALOGS.en.procedure;
+    bot = await startBot();
+    expect(await say('Am I exempt today?')).toContain(node.cause.question);
+    expect(await say(node.cause.answer.provider.label)).toContain(node.providerContacted.question);
+    expect(await say(node.providerContacted.answer.noSolution.label)).toContain(node.providerOtherChannel.question);
+    expect(await say(node.providerOtherChannel.answer.no.label)).toContain(node.infrastructure.question);
+
+    await killBot();
+    bot = await startBot();
+
+    // The fourth answer is taken as the answer to the fourth question: the three before it count.
+    expect(await say(node.infrastructure.answer.yes.label)).toContain(node.permanence.question);
+    const verdict = await say(node.permanence.answer.temporary.label);
+    expect(verdict).toContain(outcome.exemptInfrastructure.title);
+  });
+
+  it('continues the listing at the same step after a restart, with nothing entered lost', async () => {
     const say = async (text: string) => (await channel.send({ text, locale: 'en-US' })).replies.map((r) => r.text ?? '').join('\n');
     bot = await startBot();
     await say('I have a reference number');
@@ -107,8 +140,7 @@ describe('a kill -9 in the middle of the listing dialog', () => {
     await say(buildNationalNumber('850730', 33, 1900));
     expect(await say('Goossens')).toContain('First name of Goossens?');
 
-    bot.kill('SIGKILL');
-    await new Promise((resolve) => bot?.once('exit', resolve));
+    await killBot();
     bot = await startBot();
 
     expect(await say('Sara')).toContain('Added: 85.07.30-\\*\\*\\*.\\*\\* — Goossens Sara. Workers on the listing: 1.');

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { BlobStateStorage, sharedKeyAccountOf } from '../../src/state/blobStateStorage.js';
+import { BlobStateStorage, blobNameOf, sharedKeyAccountOf } from '../../src/state/blobStateStorage.js';
 import { createStateStorage } from '../../src/state/createStateStorage.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 
@@ -58,5 +58,22 @@ describe('BlobStateStorage (dialog state as blobs, Shared Key over plain HTTP)',
     expect(sharedKeyAccountOf('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net')?.endpoint.href).toBe(
       'https://acct.blob.core.windows.net/',
     );
+  });
+});
+
+describe('blob names of state keys', () => {
+  it.each([
+    'fakechannel/conversations/conv-1/',
+    'msteams/conversations/19:abc@thread.tacv2;messageid=1 ü/',
+    'a//b///c',
+  ])('are the ones BlobsStorage uses for %j', async (key) => {
+    const { sanitizeBlobKey } = await import('botbuilder-azure-blobs/lib/sanitizeBlobKey.js');
+    expect(blobNameOf(key)).toBe(sanitizeBlobKey(key));
+  });
+
+  it('finds state under a key with or without the trailing slash ConversationState adds', async () => {
+    const store = storage();
+    await store.write({ 'ch/conversations/c1/': { n: 1 } });
+    expect((await store.read(['ch/conversations/c1']))['ch/conversations/c1']).toMatchObject({ n: 1 });
   });
 });
