@@ -32,7 +32,9 @@ import { turnLocale } from './turnLocale.js';
 
 export const LISTING_DIALOG = 'listing';
 const HEADER = 'listing.header';
-const WORKERS = 'listing.workers';
+/** The worker loop, whose options carry the listing's key (the bot's "erase the listing" reads it). */
+export const WORKER_LOOP_DIALOG = 'listing.workers';
+const WORKERS = WORKER_LOOP_DIALOG;
 const REFERENCE_PROMPT = 'listing.reference';
 const DECLARATION_PROMPT = 'listing.declaration';
 const DATE_PROMPT = 'listing.date';

@@ -9,7 +9,7 @@ import { type DialogContext, DialogSet, type DialogState, type DialogTurnResult,
 import { DateTime } from 'luxon';
 import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions } from '../dialogs/evidenceDialog.js';
 import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';
-import { LISTING_DIALOG, ListingDialog, type ListingOptions } from '../dialogs/listingDialog.js';
+import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
 import { centreStatusActivity, followUpActions, formatOpening, routeText, textActivity } from '../dialogs/messages.js';
 import { PROCEDURE_DIALOG, ProcedureDialog, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
@@ -146,14 +146,15 @@ export class EmergencyBot extends ActivityHandler {
     });
   }
 
-  /** State is saved after every turn (only if it changed), including turns that ended in an error reply. */
+  /**
+   * State is saved after a turn that succeeded (only if it changed). A turn that fails halfway
+   * through a step saves nothing: the conversation stays at the question it was at, with what was
+   * entered before, so the same answer sent again continues (the apology asks for exactly that).
+   */
   override async run(context: TurnContext): Promise<void> {
     useTeamsCards(context);
-    try {
-      await super.run(context);
-    } finally {
-      await this.deps.conversationState.saveChanges(context, false);
-    }
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
   }
 
   /** User's choice, else the channel's locale (Teams sends e.g. nl-BE), else the default. */
@@ -327,9 +328,10 @@ export class EmergencyBot extends ActivityHandler {
 
   /** The listing being entered right now, else the last one finished in this conversation. */
   private async currentListing(dc: DialogContext, session: Session): Promise<ListingKey | undefined> {
-    const inner = dc.activeDialog?.id === LISTING_DIALOG ? dc.child?.activeDialog?.state : undefined;
-    const options = (inner as { options?: { key?: ListingKey } } | undefined)?.options;
-    const key = options?.key ?? session.listing;
+    // Inside the listing dialog the innermost dialog is a prompt; the key is in the worker loop's options.
+    const stack = dc.activeDialog?.id === LISTING_DIALOG ? (dc.child?.stack ?? []) : [];
+    const loop = stack.find((instance) => instance.id === WORKER_LOOP_DIALOG)?.state as { options?: { key?: ListingKey } } | undefined;
+    const key = loop?.options?.key ?? session.listing;
     // A listing of another tenant is never addressed, even if the state says so.
     return key && key.tenantKey === tenantKeyOf(dc.context.activity) ? key : undefined;
   }

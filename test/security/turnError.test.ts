@@ -96,12 +96,9 @@ describe('the turn error handler', () => {
     expect(await conversation.sayText(CATALOGS.fr.actions.remindMe)).toContain('lundi 30 novembre à 07:00');
   });
 
-  // KNOWN BUG, outside this folder: EmergencyBot.run (src/bot.ts) saves the conversation state in
-  // a `finally`, so a turn that throws halfway through a waterfall step persists the step as
-  // done; the answer sent again then ends the listing dialog in silence. Saving only after a
-  // turn that succeeded keeps the prompt waiting for the same answer, and makes this pass —
-  // turn `it.fails` back into `it` then.
-  it.fails('keeps what was entered when a waterfall step fails: the same answer, sent again, continues', async () => {
+  // EmergencyBot.run saves state only after a turn that succeeded: a step that throws leaves the
+  // prompt waiting for the same answer.
+  it('keeps what was entered when a waterfall step fails: the same answer, sent again, continues', async () => {
     const stores = testStores(() => INSTANTS.open);
     const listingStore = new FailingListingStore(stores.container, () => INSTANTS.open);
     const conversation = createTestConversation({ locale: 'fr-BE', stores: { ...stores, listingStore } });
