@@ -1,9 +1,11 @@
-import { ComponentDialog, type DialogTurnResult, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { t } from '../src/i18n/index.js';
+import type { Activity } from 'botbuilder';
+import { ComponentDialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Locale, t } from '../src/i18n/index.js';
 import type { ListingStore } from '../src/listing/listingStore.js';
 import type { ListingKey } from '../src/listing/model.js';
 import { isNo, isYes } from '../src/understanding/listingWords.js';
 import { formatDay, textActivity } from './messages.js';
+import { RenderedTextPrompt } from './renderedPrompt.js';
 import { turnLocale } from './turnLocale.js';
 
 export const ERASE_DIALOG = 'erase';
@@ -14,13 +16,31 @@ export interface EraseOptions {
   readonly key: ListingKey;
 }
 
+/** The confirmation question as data, rendered in the turn's language each time it is asked. */
+interface EraseQuestion {
+  readonly declaration: string;
+  readonly date: string;
+  readonly count: number;
+}
+
+function confirmation(locale: Locale, q: EraseQuestion): Partial<Activity> {
+  const yes = t(locale, 'listing.erase.yesButton');
+  const no = t(locale, 'listing.erase.noButton');
+  const question = t(locale, 'listing.erase.confirm', { declaration: q.declaration, date: formatDay(locale, q.date), count: q.count });
+  return textActivity(question, [yes, no].map((title) => ({ type: 'imBack', title, value: title })));
+}
+
 const eraseOptions = (step: WaterfallStepContext): EraseOptions => step.options as EraseOptions;
 
 /** Erases a listing now (GDPR), after an explicit yes; only the caller's own tenant's listing. */
 export class EraseDialog extends ComponentDialog {
   constructor(private readonly store: ListingStore) {
     super(ERASE_DIALOG);
-    this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (p) => isYes(p.recognized.value ?? '') || isNo(p.recognized.value ?? '')));
+    this.addDialog(
+      new RenderedTextPrompt<EraseQuestion>(CONFIRM_PROMPT, (context, q) => confirmation(turnLocale(context), q), async (p) =>
+        isYes(p.recognized.value ?? '') || isNo(p.recognized.value ?? ''),
+      ),
+    );
     this.addDialog(new WaterfallDialog(STEPS, [(s) => this.confirm(s), (s) => this.erase(s)]));
     this.initialDialogId = STEPS;
   }
@@ -32,16 +52,8 @@ export class EraseDialog extends ComponentDialog {
       await step.context.sendActivity(textActivity(t(locale, 'listing.erase.nothing')));
       return step.endDialog();
     }
-    const yes = t(locale, 'listing.erase.yesButton');
-    const no = t(locale, 'listing.erase.noButton');
-    const question = t(locale, 'listing.erase.confirm', {
-      declaration: listing.declarationNumber,
-      date: formatDay(locale, listing.date),
-      count: listing.workers.length,
-    });
-    return step.prompt(CONFIRM_PROMPT, {
-      prompt: textActivity(question, [yes, no].map((title) => ({ type: 'imBack', title, value: title }))),
-    });
+    const question: EraseQuestion = { declaration: listing.declarationNumber, date: listing.date, count: listing.workers.length };
+    return step.prompt(CONFIRM_PROMPT, { validations: question });
   }
 
   private async erase(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -1,10 +1,11 @@
-import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
 import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
 import { type EvidenceRecord, type EvidenceStore, evidenceNoteSchema } from '../src/listing/evidenceStore.js';
 import { LISTING_ZONE } from '../src/listing/model.js';
 import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
+import { RenderedTextPrompt } from './renderedPrompt.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
@@ -33,13 +34,15 @@ const evidenceOptions = (step: WaterfallStepContext): EvidenceOptions => step.op
 export class EvidenceDialog extends ComponentDialog {
   constructor(private readonly deps: EvidenceDialogDeps) {
     super(EVIDENCE_DIALOG);
-    this.addDialog(new TextPrompt(NOTE_PROMPT, (p) => this.validateNote(p)));
+    this.addDialog(
+      new RenderedTextPrompt<object>(NOTE_PROMPT, (context) => textActivity(t(turnLocale(context), 'evidence.askNote')), (p) => this.validateNote(p)),
+    );
     this.addDialog(new WaterfallDialog(STEPS, [(s) => this.askNote(s), (s) => this.save(s)]));
     this.initialDialogId = STEPS;
   }
 
   private async askNote(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.prompt(NOTE_PROMPT, { prompt: textActivity(t(turnLocale(step.context), 'evidence.askNote')) });
+    return step.prompt(NOTE_PROMPT, { validations: {} });
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Activity, ActionTypes, type Attachment, CardFactory } from 'botbuilder';
+import { type Activity, ActionTypes, type Attachment, CardFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogTurnResult,
+  type PromptValidator,
   type PromptValidatorContext,
-  TextPrompt,
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -27,6 +27,7 @@ import { isTransientStorageError } from '../src/storage/transientErrors.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
 import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
+import { RenderedTextPrompt } from './renderedPrompt.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
@@ -72,6 +73,13 @@ interface WorkerLoopOptions {
   readonly count: number;
   readonly correcting?: { readonly entryId: string; readonly n: number } | undefined;
 }
+
+/** A question of this dialog, as data: rendered in the user's language each time it is asked. */
+type ListingQuestion =
+  | { readonly kind: 'reference' | 'declaration' | 'date' }
+  | { readonly kind: 'worker'; readonly n: number; readonly isCorrection: boolean }
+  | { readonly kind: 'surname'; readonly maskedId: string }
+  | { readonly kind: 'firstName'; readonly surname: string };
 
 /** Values of one pass of the worker loop. */
 interface WorkerValues {
@@ -133,12 +141,13 @@ export class ListingDialog extends ComponentDialog {
   constructor(private readonly deps: ListingDialogDeps) {
     super(LISTING_DIALOG);
     this.outbox = deps.outbox ?? new ListingOutbox(deps.store);
-    this.addDialog(new TextPrompt(REFERENCE_PROMPT, (p) => this.validate(p, parseReferenceNumber, 'reference')));
-    this.addDialog(new TextPrompt(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
-    this.addDialog(new TextPrompt(DATE_PROMPT, (p) => this.validateDate(p)));
-    this.addDialog(new TextPrompt(WORKER_PROMPT, (p) => this.validateWorker(p)));
-    this.addDialog(new TextPrompt(SURNAME_PROMPT, (p) => this.validate(p, parsePrintableName, 'name')));
-    this.addDialog(new TextPrompt(FIRST_NAME_PROMPT, (p) => this.validate(p, parsePrintableName, 'name')));
+    const ask = (id: string, validator: PromptValidator<string>) => new RenderedTextPrompt<ListingQuestion>(id, (c, q) => this.render(c, q), validator);
+    this.addDialog(ask(REFERENCE_PROMPT, (p) => this.validate(p, parseReferenceNumber, 'reference')));
+    this.addDialog(ask(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
+    this.addDialog(ask(DATE_PROMPT, (p) => this.validateDate(p)));
+    this.addDialog(ask(WORKER_PROMPT, (p) => this.validateWorker(p)));
+    this.addDialog(ask(SURNAME_PROMPT, (p) => this.validate(p, parsePrintableName, 'name')));
+    this.addDialog(ask(FIRST_NAME_PROMPT, (p) => this.validate(p, parsePrintableName, 'name')));
     this.addDialog(
       new WaterfallDialog(HEADER, [
         (s) => this.askReference(s),
@@ -163,22 +172,17 @@ export class ListingDialog extends ComponentDialog {
   private async askReference(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const locale = turnLocale(step.context);
     await step.context.sendActivity(textActivity(t(locale, 'listing.start')));
-    return step.prompt(REFERENCE_PROMPT, { prompt: textActivity(t(locale, 'listing.askReference')) });
+    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference' });
   }
 
   private async askDeclaration(step: WaterfallStepContext): Promise<DialogTurnResult> {
     headerValues(step).reference = String(step.result);
-    return step.prompt(DECLARATION_PROMPT, { prompt: textActivity(t(turnLocale(step.context), 'listing.askDeclaration')) });
+    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration' });
   }
 
   private async askDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
     headerValues(step).declaration = String(step.result);
-    const locale = turnLocale(step.context);
-    const today = this.today().setLocale(locale).toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL');
-    const todayWord = t(locale, 'listing.todayButton');
-    return step.prompt(DATE_PROMPT, {
-      prompt: textActivity(t(locale, 'listing.askDate', { today }), [{ type: ActionTypes.ImBack, title: todayWord, value: todayWord }]),
-    });
+    return this.ask(step, DATE_PROMPT, { kind: 'date' });
   }
 
   private async open(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -223,14 +227,8 @@ export class ListingDialog extends ComponentDialog {
   // --- workers --------------------------------------------------------------------------
 
   private async askWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const locale = turnLocale(step.context);
     const { count, correcting } = loopOptions(step);
-    const question = correcting
-      ? t(locale, 'listing.correcting', { n: correcting.n })
-      : `${t(locale, 'listing.askWorkerId', { n: count + 1 })}\n\n_${t(locale, 'listing.commandsHint')}_`;
-    const prompt = textActivity(question, this.loopActions(locale));
-    if (step.context.activity.channelId === 'msteams' && !correcting) prompt.attachments = [workerFormCard(locale)];
-    return step.prompt(WORKER_PROMPT, { prompt });
+    return this.ask(step, WORKER_PROMPT, correcting ? { kind: 'worker', n: correcting.n, isCorrection: true } : { kind: 'worker', n: count + 1, isCorrection: false });
   }
 
   private async handleWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -245,17 +243,13 @@ export class ListingDialog extends ComponentDialog {
     const id = parseWorkerId(String(step.result));
     if (!id.ok) return step.replaceDialog(WORKERS, loopOptions(step)); // the validator refused it already
     workerValues(step).workerId = id.value;
-    return step.prompt(SURNAME_PROMPT, {
-      prompt: textActivity(t(locale, 'listing.askSurname', { id: md(maskWorkerId(id.value)) })),
-    });
+    return this.ask(step, SURNAME_PROMPT, { kind: 'surname', maskedId: maskWorkerId(id.value) });
   }
 
   private async askFirstName(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = workerValues(step);
     values.surname = String(step.result);
-    return step.prompt(FIRST_NAME_PROMPT, {
-      prompt: textActivity(t(turnLocale(step.context), 'listing.askFirstName', { surname: md(values.surname) })),
-    });
+    return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', surname: values.surname });
   }
 
   private async saveWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -287,7 +281,7 @@ export class ListingDialog extends ComponentDialog {
     if (!result.ok) {
       // Nothing is lost: the worker is still in this step's values; the user re-sends the first name.
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
-      return step.prompt(FIRST_NAME_PROMPT, { prompt: textActivity(t(locale, 'listing.askFirstName', { surname: md(surname) })) });
+      return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', surname });
     }
     const count = result.listing.workers.length;
     const shown = { id: md(maskWorkerId(workerId)), surname: md(surname), firstName: md(firstName), count };
@@ -383,6 +377,40 @@ export class ListingDialog extends ComponentDialog {
       return 'unreachable';
     }
     return { listing: this.outbox.project(key, stored), pending: this.outbox.pending(key).length };
+  }
+
+  // --- questions ------------------------------------------------------------------------------
+
+  private ask(step: WaterfallStepContext, promptId: string, question: ListingQuestion): Promise<DialogTurnResult> {
+    return step.prompt(promptId, { validations: question });
+  }
+
+  /** Each question, rendered in the turn's language whenever it is asked (RenderedTextPrompt). */
+  private render(context: TurnContext, question: ListingQuestion): Partial<Activity> {
+    const locale = turnLocale(context);
+    switch (question.kind) {
+      case 'reference':
+        return textActivity(t(locale, 'listing.askReference'));
+      case 'declaration':
+        return textActivity(t(locale, 'listing.askDeclaration'));
+      case 'date': {
+        const today = this.today().setLocale(locale).toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL');
+        const todayWord = t(locale, 'listing.todayButton');
+        return textActivity(t(locale, 'listing.askDate', { today }), [{ type: ActionTypes.ImBack, title: todayWord, value: todayWord }]);
+      }
+      case 'worker': {
+        const text = question.isCorrection
+          ? t(locale, 'listing.correcting', { n: question.n })
+          : `${t(locale, 'listing.askWorkerId', { n: question.n })}\n\n_${t(locale, 'listing.commandsHint')}_`;
+        const activity = textActivity(text, this.loopActions(locale));
+        if (context.activity.channelId === 'msteams' && !question.isCorrection) activity.attachments = [workerFormCard(locale)];
+        return activity;
+      }
+      case 'surname':
+        return textActivity(t(locale, 'listing.askSurname', { id: md(question.maskedId) }));
+      case 'firstName':
+        return textActivity(t(locale, 'listing.askFirstName', { surname: md(question.surname) }));
+    }
   }
 
   // --- validation ---------------------------------------------------------------------------
