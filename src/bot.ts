@@ -11,7 +11,7 @@ import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions
 import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';
 import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
 import { centreStatusActivity, followUpActions, formatOpening, routeText, textActivity } from '../dialogs/messages.js';
-import { PROCEDURE_DIALOG, ProcedureDialog, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
+import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
 import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
@@ -121,8 +121,9 @@ export class EmergencyBot extends ActivityHandler {
     this.session = deps.conversationState.createProperty<Session>('session');
     this.profile = deps.conversationState.createProperty<UserProfile>('profile');
     const { listings, clock } = deps;
-    this.dialogs = new DialogSet(this.dialogState)
-      .add(new ProcedureDialog({ clock, contactCentre: deps.config.contactCentre }))
+    this.dialogs = new DialogSet(this.dialogState);
+    for (const dialog of procedureDialogs({ clock, contactCentre: deps.config.contactCentre })) this.dialogs.add(dialog);
+    this.dialogs
       .add(new ListingDialog({ store: listings.store, outbox: listings.outbox, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
       .add(new EvidenceDialog({ store: listings.evidence, clock }))
       .add(new EraseDialog(listings.store));
@@ -248,7 +249,7 @@ export class EmergencyBot extends ActivityHandler {
       case 'exempt':
         // With the cause named, the verdict comes in this very turn. Without it, the procedure
         // asks — unless it is under way, in which case its current question is the answer.
-        if (!intent.cause && active === PROCEDURE_DIALOG) {
+        if (!intent.cause && isProcedureActive(dc.stack)) {
           await dc.repromptDialog();
           return true;
         }
