@@ -188,7 +188,7 @@ async function main(): Promise<void> {
     STORAGE_STATE_CONTAINER: `bench-state-${state}`,
     LOG_LEVEL: 'warn',
   });
-  const ours = ['node', '--disable-warning=DEP0111', 'dist/src/main.js'];
+  const ours = ['node', '--disable-warning=DEP0111', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), 'dist/src/main.js'];
   const targets: Target[] = [
     { name: '(a) reference bot', command: ['node', '--disable-warning=DEP0111', '--import', 'tsx', 'bench/referenceBot.ts'], env: {}, script: REFERENCE_SCRIPT },
     { name: '(b) this bot, memory state', command: ours, env: storageEnv('memory'), script: OUR_SCRIPT },
