@@ -26,7 +26,7 @@ import { type ListingChange, ListingOutbox } from '../src/listing/outbox.js';
 import { isTransientStorageError } from '../src/storage/transientErrors.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
-import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
+import { escapeMarkdown as md, formatDay, formatDayMonth, refuse, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
@@ -394,7 +394,7 @@ export class ListingDialog extends ComponentDialog {
       case 'declaration':
         return textActivity(t(locale, 'listing.askDeclaration'));
       case 'date': {
-        const today = this.today().setLocale(locale).toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL');
+        const today = formatDayMonth(locale, this.today());
         const todayWord = t(locale, 'listing.todayButton');
         return textActivity(t(locale, 'listing.askDate', { today }), [{ type: ActionTypes.ImBack, title: todayWord, value: todayWord }]);
       }

@@ -69,6 +69,11 @@ export function formatDay(locale: Locale, isoDate: string): string {
   return DateTime.fromISO(isoDate, { zone: LISTING_ZONE }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
 }
 
+/** "28 novembre", "28 November", "28. November": a day of the month as each language writes it. */
+export function formatDayMonth(locale: Locale, at: DateTime): string {
+  return at.setLocale(locale).toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL');
+}
+
 export function formatTime(at: DateTime): string {
   return at.toFormat('HH:mm');
 }
@@ -81,12 +86,7 @@ export function formatOpening(locale: Locale, at: DateTime | undefined, now: Dat
   const time = formatTime(at);
   if (days === 0) return t(locale, 'opening.today', { time });
   if (days === 1) return t(locale, 'opening.tomorrow', { time });
-  const local = at.setLocale(locale);
-  return t(locale, 'opening.later', {
-    weekday: local.toFormat('cccc'),
-    date: local.toFormat(locale === 'de' ? 'd. LLLL' : 'd LLLL'),
-    time,
-  });
+  return t(locale, 'opening.later', { weekday: at.setLocale(locale).toFormat('cccc'), date: formatDayMonth(locale, at), time });
 }
 
 function formLink(locale: Locale, centre: ContactCentreConfig): string {

@@ -60,25 +60,27 @@ const MAX_DAYS_FROM_TODAY = 1;
 export function parseListingDate(text: string, today: DateTime): string | undefined {
   const trimmed = text.trim();
   const folded = normalizeText(trimmed);
-  let date: DateTime | undefined;
-  if (folded === '1' || has(folded, 'today')) date = today;
-  else {
-    const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(trimmed);
-    const dayFirst = /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$/.exec(trimmed);
-    const parts = iso ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) } : undefined;
-    const dayFirstParts = dayFirst
-      ? {
-          day: Number(dayFirst[1]),
-          month: Number(dayFirst[2]),
-          year: dayFirst[3] === undefined ? today.year : Number(dayFirst[3].length === 2 ? `20${dayFirst[3]}` : dayFirst[3]),
-        }
-      : undefined;
-    const chosen = parts ?? dayFirstParts;
-    if (chosen) date = DateTime.fromObject(chosen, { zone: today.zone });
-  }
+  const date = folded === '1' || has(folded, 'today') ? today : dateIn(trimmed, today, DATE_PATTERNS.whole);
   if (!date?.isValid) return undefined;
   const distance = Math.abs(date.startOf('day').diff(today.startOf('day'), 'days').days);
   return distance <= MAX_DAYS_FROM_TODAY ? (date.toISODate() ?? undefined) : undefined;
+}
+
+/** Dates as typed: ISO (2026-11-27) or day first (27/11/2026, 27.11.26; without a year, this year). */
+const DATE_PATTERNS = {
+  /** The whole answer is the date ("27-11" too: no sentence around it to confuse a dash). */
+  whole: { iso: /^(\d{4})-(\d{1,2})-(\d{1,2})$/, dayFirst: /^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{4}|\d{2}))?$/ },
+  /** A date inside a sentence. */
+  anywhere: { iso: /(?:^|\D)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)/, dayFirst: /(?:^|\D)(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?!\d)/ },
+} as const;
+
+function dateIn(text: string, today: DateTime, patterns: (typeof DATE_PATTERNS)[keyof typeof DATE_PATTERNS]): DateTime | undefined {
+  const iso = patterns.iso.exec(text);
+  if (iso) return DateTime.fromObject({ year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }, { zone: today.zone });
+  const dayFirst = patterns.dayFirst.exec(text);
+  if (!dayFirst) return undefined;
+  const year = dayFirst[3] === undefined ? today.year : Number(dayFirst[3].length === 2 ? `20${dayFirst[3]}` : dayFirst[3]);
+  return DateTime.fromObject({ year, month: Number(dayFirst[2]), day: Number(dayFirst[1]) }, { zone: today.zone });
 }
 
 /**
@@ -86,16 +88,7 @@ export function parseListingDate(text: string, today: DateTime): string | undefi
  * day first or ISO; `today` when none is given. Undefined when a date is there but impossible.
  */
 export function findDateInText(text: string, today: DateTime): string | undefined {
-  const iso = /(\d{4})-(\d{1,2})-(\d{1,2})/.exec(text);
-  const dayFirst = /(?:^|\D)(\d{1,2})[./](\d{1,2})(?:[./](\d{4}|\d{2}))?(?!\d)/.exec(text);
-  if (!iso && !dayFirst) return today.toISODate() ?? undefined;
-  const parts = iso
-    ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }
-    : {
-        day: Number(dayFirst?.[1]),
-        month: Number(dayFirst?.[2]),
-        year: dayFirst?.[3] === undefined ? today.year : Number(dayFirst[3].length === 2 ? `20${dayFirst[3]}` : dayFirst[3]),
-      };
-  const date = DateTime.fromObject(parts, { zone: today.zone });
+  const date = dateIn(text, today, DATE_PATTERNS.anywhere);
+  if (!date) return today.toISODate() ?? undefined;
   return date.isValid ? (date.toISODate() ?? undefined) : undefined;
 }
