@@ -4,7 +4,7 @@ import { type Locale, t } from '../src/i18n/index.js';
 import type { ListingStore } from '../src/listing/listingStore.js';
 import type { ListingKey } from '../src/listing/model.js';
 import { isNo, isYes } from '../src/understanding/listingWords.js';
-import { formatDay, textActivity } from './messages.js';
+import { formatDay, sayAction, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
 import { turnLocale } from './turnLocale.js';
 
@@ -27,7 +27,7 @@ function confirmation(locale: Locale, q: EraseQuestion): Partial<Activity> {
   const yes = t(locale, 'listing.erase.yesButton');
   const no = t(locale, 'listing.erase.noButton');
   const question = t(locale, 'listing.erase.confirm', { declaration: q.declaration, date: formatDay(locale, q.date), count: q.count });
-  return textActivity(question, [yes, no].map((title) => ({ type: 'imBack', title, value: title })));
+  return textActivity(question, [yes, no].map(sayAction));
 }
 
 const eraseOptions = (step: WaterfallStepContext): EraseOptions => step.options as EraseOptions;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Activity, ActionTypes, type Attachment, CardFactory, type TurnContext } from 'botbuilder';
+import { type Activity, type Attachment, CardFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogTurnResult,
@@ -26,7 +26,7 @@ import { type ListingChange, ListingOutbox } from '../src/listing/outbox.js';
 import { isTransientStorageError } from '../src/storage/transientErrors.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
-import { escapeMarkdown as md, formatDay, formatDayMonth, refuse, textActivity } from './messages.js';
+import { escapeMarkdown as md, formatDay, formatDayMonth, refuse, sayAction, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
@@ -396,7 +396,7 @@ export class ListingDialog extends ComponentDialog {
       case 'date': {
         const today = formatDayMonth(locale, this.today());
         const todayWord = t(locale, 'listing.todayButton');
-        return textActivity(t(locale, 'listing.askDate', { today }), [{ type: ActionTypes.ImBack, title: todayWord, value: todayWord }]);
+        return textActivity(t(locale, 'listing.askDate', { today }), [sayAction(todayWord)]);
       }
       case 'worker': {
         const text = question.isCorrection
@@ -455,11 +455,7 @@ export class ListingDialog extends ComponentDialog {
   }
 
   private loopActions(locale: Locale) {
-    return [t(locale, 'actions.listWorkers'), t(locale, 'actions.downloadPdf'), t(locale, 'actions.finishListing')].map((title) => ({
-      type: ActionTypes.ImBack,
-      title,
-      value: title,
-    }));
+    return [t(locale, 'actions.listWorkers'), t(locale, 'actions.downloadPdf'), t(locale, 'actions.finishListing')].map(sayAction);
   }
 
   /** Identifiers are masked in chat; only the listing itself (the PDF) shows them in full. */

@@ -30,7 +30,7 @@ export function textActivity(text: string, actions: readonly CardAction[] = []):
 }
 
 /** A button that sends its own label, so clicking and typing are the same answer. */
-function sayAction(title: string): CardAction {
+export function sayAction(title: string): CardAction {
   return { type: ActionTypes.ImBack, title, value: title };
 }
 

@@ -1,5 +1,4 @@
 import {
-  ActionTypes,
   ActivityHandler,
   type ConversationState,
   type StatePropertyAccessor,
@@ -10,7 +9,7 @@ import { DateTime } from 'luxon';
 import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions } from '../dialogs/evidenceDialog.js';
 import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';
 import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
-import { centreStatusActivity, followUpActions, formatOpening, routeText, textActivity } from '../dialogs/messages.js';
+import { centreStatusActivity, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
@@ -222,7 +221,7 @@ export class EmergencyBot extends ActivityHandler {
       }
       case 'chooseLanguage': {
         const names = LOCALES.map((l) => CATALOGS[l].meta.languageName);
-        await context.sendActivity(textActivity(t(locale, 'language.choose'), names.map((n) => ({ type: ActionTypes.ImBack, title: n, value: n }))));
+        await context.sendActivity(textActivity(t(locale, 'language.choose'), names.map(sayAction)));
         return true;
       }
       case 'help':
