@@ -69,7 +69,18 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     },
   });
   const adapter = createAdapter(config, logger);
-  const server = createServer({ adapter, bot, logger, clock, links, listingStore: stores.listingStore, webChat: webChatSettingsOf(config) });
+  const server = createServer({
+    adapter,
+    bot,
+    logger,
+    clock,
+    links,
+    listingStore: stores.listingStore,
+    webChat: webChatSettingsOf(config),
+    access: config.access,
+    // ConversationState's key (botbuilder-core): what a forgotten local conversation left.
+    forgetConversation: (channelId, conversationId) => stores.stateStorage.delete([`${channelId}/conversations/${conversationId}/`]),
+  });
   const reminders = startReminderScheduler({
     store: stores.reminderStore,
     adapter,

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { getCentreStatus, type OpeningSchedule, parseWeeklyHours } from './contactCentre/index.js';
 import { LOCALES, type Locale } from './i18n/index.js';
+import { isLoopbackHost, isLoopbackUrl } from './http/loopback.js';
 
 /**
  * The only reader of process.env. Every setting is validated here so that a bad value stops
@@ -32,6 +33,26 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly webChat: WebChatConfig;
   readonly teams: TeamsConfig;
+  readonly access: AccessConfig;
+}
+
+/**
+ * Without MicrosoftAppId nothing authenticates a request: the channel, tenant and serviceUrl of
+ * an activity are whatever the sender says. That mode is local-only by construction — loopback
+ * HOST, loopback Host headers, loopback serviceUrls — unless the operator opts out explicitly
+ * (ALLOW_UNAUTHENTICATED_NETWORK, logged at every start).
+ */
+export interface AccessConfig {
+  /** MicrosoftAppId is unset: local use (Emulator, the local Web Chat page, tests). */
+  readonly isUnauthenticated: boolean;
+  /** ALLOW_UNAUTHENTICATED_NETWORK=true: may listen beyond loopback without authentication. */
+  readonly allowUnauthenticatedNetwork: boolean;
+  /**
+   * Host names (no port) requests may be addressed to when unauthenticated, besides loopback
+   * ones: PUBLIC_BASE_URL's, and HOST's when the opt-out is on. A page on another name that
+   * resolves to 127.0.0.1 (DNS rebinding) gets 421. `any` with the opt-out on a wildcard HOST.
+   */
+  readonly allowedHosts: readonly string[] | 'any';
 }
 
 export interface WebChatConfig {
@@ -44,6 +65,11 @@ export interface WebChatConfig {
   readonly directLineSecret: string | undefined;
   /** Direct Line service base URL (regional endpoints differ). */
   readonly directLineEndpoint: string;
+  /**
+   * WEBCHAT_USER_SECRET: key signing the Web Chat user cookie; undefined derives one from the
+   * Direct Line secret (then rotating that secret gives every browser a new user id).
+   */
+  readonly userCookieSecret: string | undefined;
 }
 
 export interface TeamsConfig {
@@ -139,14 +165,22 @@ const menuKeysSchema = z
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // Default: 127.0.0.1 without MicrosoftAppId (local-only mode), 0.0.0.0 with it.
+  HOST: optionalText,
   DEFAULT_LOCALE: z.enum(LOCALES).default('fr'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalText,
-  BOT_OPENID_METADATA_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  BOT_OPENID_METADATA_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an https URL' })
+      // The signing keys decide who may talk to the bot: over plain http anyone on the path could
+      // replace them. Loopback only for a local stand-in (tests).
+      .refine((url) => url.startsWith('https:') || isLoopbackUrl(url), 'must be an https URL (http only for a loopback address)')
+      .optional(),
+  ),
   CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
   CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
   CONTACT_CENTRE_HOURS: z.string().trim().min(1).default('mon-fri 07:00-20:00'),
@@ -192,6 +226,8 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
+  ALLOW_UNAUTHENTICATED_NETWORK: booleanText.default(false),
+  WEBCHAT_USER_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters').optional()),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -214,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
     throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
   }
+  const access = accessOf(e);
   const schedule: OpeningSchedule = {
     zone: e.CONTACT_CENTRE_TIME_ZONE,
     weekly: weekly.value,
@@ -228,7 +265,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: access.host,
     defaultLocale: e.DEFAULT_LOCALE,
     logLevel: e.LOG_LEVEL,
     bot: {
@@ -261,6 +298,7 @@ export function loadConfig(env: Env = process.env): Config {
     webChat: {
       directLineSecret: e.DIRECT_LINE_SECRET,
       directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
+      userCookieSecret: e.WEBCHAT_USER_SECRET,
     },
     teams: {
       appId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
@@ -270,5 +308,29 @@ export function loadConfig(env: Env = process.env): Config {
       privacyUrl: e.TEAMS_PRIVACY_URL,
       termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
+    access: access.config,
   };
+}
+
+/**
+ * The local-only rule (AccessConfig): without MicrosoftAppId, HOST defaults to 127.0.0.1, and a
+ * non-loopback HOST or a DIRECT_LINE_SECRET (a public channel) stops start-up unless
+ * ALLOW_UNAUTHENTICATED_NETWORK=true.
+ */
+function accessOf(e: z.infer<typeof envSchema>): { host: string; config: AccessConfig } {
+  const isUnauthenticated = !e.MicrosoftAppId;
+  const host = e.HOST ?? (isUnauthenticated ? '127.0.0.1' : '0.0.0.0');
+  const optOut = e.ALLOW_UNAUTHENTICATED_NETWORK;
+  if (isUnauthenticated && !optOut) {
+    const problems: string[] = [];
+    const why = 'without MicrosoftAppId nothing authenticates requests, so the bot only runs on loopback; set MicrosoftAppId (or, knowingly, ALLOW_UNAUTHENTICATED_NETWORK=true)';
+    if (!isLoopbackHost(host)) problems.push(`HOST: ${host} is not a loopback address — ${why}`);
+    if (e.DIRECT_LINE_SECRET) problems.push(`DIRECT_LINE_SECRET: set without MicrosoftAppId — ${why}`);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const publicHost = e.PUBLIC_BASE_URL ? new URL(e.PUBLIC_BASE_URL).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1') : undefined;
+  const isWildcard = host === '0.0.0.0' || host === '::';
+  const allowedHosts =
+    optOut && isWildcard ? 'any' : [...new Set([publicHost, optOut ? host.toLowerCase() : undefined].filter((h): h is string => h !== undefined && h !== ''))];
+  return { host, config: { isUnauthenticated, allowUnauthenticatedNetwork: optOut, allowedHosts } };
 }

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { routeConsoleTo } from './http/frameworkLog.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 import { startRetention } from './listing/retention.js';
 import { type RunningAzurite, startAzurite } from './storage/azurite.js';
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // The SDK writes errors (with their objects) to the console: through the redacting logger.
+  routeConsoleTo(logger);
   logUnhandledRejections(logger);
+  warnIfUnauthenticatedOnNetwork(config, logger);
 
   let azurite: RunningAzurite | undefined;
   let connectionString = config.storage.connectionString;
@@ -51,6 +55,14 @@ async function main(): Promise<void> {
     await azurite?.stop();
     logger.info('server.stopped', {});
   });
+}
+
+/** ALLOW_UNAUTHENTICATED_NETWORK: the operator's explicit choice, said loudly at every start. */
+function warnIfUnauthenticatedOnNetwork(config: Config, logger: Logger): void {
+  if (!config.access.isUnauthenticated || !config.access.allowUnauthenticatedNetwork) return;
+  const effect = 'no MicrosoftAppId: anyone who can reach this port can act as any user, tenant or channel and read their listings';
+  process.stderr.write(`\n*** WARNING: ALLOW_UNAUTHENTICATED_NETWORK=true, HOST=${config.host} — ${effect}. Never in production. ***\n\n`);
+  logger.warn('security.unauthenticated_network', { host: config.host, effect });
 }
 
 function readConfig(): Config {

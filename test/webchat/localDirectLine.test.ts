@@ -239,7 +239,16 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
 
 describe.each([
   ['MicrosoftAppId is set', { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' }, 'off'],
-  ['DIRECT_LINE_SECRET is set', { DIRECT_LINE_SECRET: 'a-direct-line-secret-for-tests' }, 'directLine'],
+  [
+    'DIRECT_LINE_SECRET is set',
+    {
+      DIRECT_LINE_SECRET: 'a-direct-line-secret-for-tests',
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
+    },
+    'directLine',
+  ],
 ])('when %s', (_name, env, mode) => {
   let running: RunningApp;
 

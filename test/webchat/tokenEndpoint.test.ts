@@ -9,6 +9,9 @@ import { createLogger } from '../../src/logger.js';
 import { registerWebChat } from '../../src/webchat/registerWebChat.js';
 
 const SECRET = 'direct-line-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+const PAGE_ORIGIN = 'https://bot.example.org';
+/** What a browser sends with the page's own POST. */
+const FROM_PAGE = { origin: PAGE_ORIGIN };
 
 interface Received {
   readonly method: string;
@@ -57,7 +60,13 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
 
   beforeAll(async () => {
     directLine = await startFakeDirectLine();
-    const config = loadConfig({ DIRECT_LINE_SECRET: SECRET });
+    const config = loadConfig({
+      DIRECT_LINE_SECRET: SECRET,
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
+      PUBLIC_BASE_URL: PAGE_ORIGIN,
+    });
     const logger = createLogger('silent');
     server = restify.createServer({ handleUncaughtExceptions: false });
     server.use(restify.plugins.bodyParser({ mapParams: false }));
@@ -67,7 +76,8 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
       bot: new ActivityHandler(),
       logger,
       clock: () => new Date(),
-      settings: { directLineSecret: SECRET, directLineEndpoint: directLine.endpoint, appId: undefined, defaultLocale: 'fr' },
+      settings: { directLineSecret: SECRET, directLineEndpoint: directLine.endpoint, appId: config.bot.appId, defaultLocale: 'fr', pageOrigin: PAGE_ORIGIN },
+      rules: { isLoopbackServiceUrlOnly: false },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -84,7 +94,7 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
   });
 
   it('exchanges the secret with the service and gives the browser a token, never the secret', async () => {
-    const response = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST' });
+    const response = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const text = await response.text();
@@ -101,11 +111,11 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
   });
 
   it('keeps the same dl_ user for the same browser (cookie) and a new one for another', async () => {
-    const first = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST' });
+    const first = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     const cookie = first.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^webchat_user=[A-Za-z0-9_-]+; Path=\/api\/webchat\/token; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/);
-    await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: { cookie: cookie.split(';')[0] ?? '' } });
-    await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST' });
+    expect(cookie).toMatch(/^__Host-webchat_user=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/);
+    await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: { ...FROM_PAGE, cookie: cookie.split(';')[0] ?? '' } });
+    await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     const users = directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
     expect(users[1]).toBe(users[0]);
     expect(users[2]).not.toBe(users[0]);
@@ -113,7 +123,7 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
 
   it('answers 502 without the service’s words or the secret when the service refuses', async () => {
     directLine.failWith(403);
-    const response = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST' });
+    const response = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     expect(response.status).toBe(502);
     const text = await response.text();
     expect(text).not.toContain(SECRET);
