@@ -12,6 +12,8 @@ import { reminderText } from '../dialogs/messages.js';
 import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
 import type { Stores } from './storage/connect.js';
+import type { RateLimit } from './http/rateLimit.js';
+import type { LocalConversationLimits } from './webchat/localConversations.js';
 import { webChatSettingsOf } from './webchat/registerWebChat.js';
 
 export interface AppOptions {
@@ -21,6 +23,8 @@ export interface AppOptions {
   readonly closeGraceMs?: number;
   /** Background retries of listing changes kept while storage is unreachable (outbox.ts). */
   readonly outageRetry?: Partial<OutboxRetryPolicy>;
+  /** Bounds of the local Web Chat path and the per-client creation limit (tests; defaults otherwise). */
+  readonly webChatLimits?: { readonly local?: LocalConversationLimits; readonly creation?: RateLimit };
 }
 
 const DEFAULT_CLOSE_GRACE_MS = 10_000;
@@ -78,6 +82,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     listingStore: stores.listingStore,
     webChat: webChatSettingsOf(config),
     access: config.access,
+    ...(options.webChatLimits ? { webChatLimits: options.webChatLimits } : {}),
     // ConversationState's key (botbuilder-core): what a forgotten local conversation left.
     forgetConversation: (channelId, conversationId) => stores.stateStorage.delete([`${channelId}/conversations/${conversationId}/`]),
   });

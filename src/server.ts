@@ -13,6 +13,8 @@ import type { ListingStore } from './listing/listingStore.js';
 import { listingPdfLabels } from './listing/pdfLabels.js';
 import { renderListingPdf } from './listing/renderPdf.js';
 import type { Logger } from './logger.js';
+import type { RateLimit } from './http/rateLimit.js';
+import type { LocalConversationLimits } from './webchat/localConversations.js';
 import { registerWebChat, type WebChatSettings } from './webchat/registerWebChat.js';
 
 export interface ServerDeps {
@@ -26,6 +28,7 @@ export interface ServerDeps {
   readonly access: AccessConfig;
   /** Deletes the dialog state of a conversation the server forgot (local Web Chat). */
   readonly forgetConversation?: (channelId: string, conversationId: string) => Promise<void>;
+  readonly webChatLimits?: { readonly local?: LocalConversationLimits; readonly creation?: RateLimit };
 }
 
 /** Activities are small; anything bigger than this is not a Bot Framework activity. */
@@ -60,7 +63,7 @@ function refuseEncodedBodies(req: restify.Request, res: restify.Response, next: 
  * restify: the Bot Framework endpoint, the health check and the listing download. Nothing
  * here knows the procedure.
  */
-export function createServer({ adapter, bot, logger, clock, links, listingStore, webChat, access, forgetConversation }: ServerDeps): restify.Server {
+export function createServer({ adapter, bot, logger, clock, links, listingStore, webChat, access, forgetConversation, webChatLimits }: ServerDeps): restify.Server {
   // restify's own log lines go through ours: it would otherwise print whole requests, headers
   // and bearer tokens included (src/http/frameworkLog.ts).
   const server = restify.createServer({ name: 'checkinatwork-emergency-bot', handleUncaughtExceptions: false, log: restifyLog(logger) as never });
@@ -112,7 +115,17 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore,
   });
 
   // The Web Chat page (GET /) and how it reaches the bot: src/webchat/.
-  registerWebChat(server, { adapter, bot, logger, clock, settings: webChat, rules, ...(forgetConversation ? { forgetConversation } : {}) });
+  registerWebChat(server, {
+    adapter,
+    bot,
+    logger,
+    clock,
+    settings: webChat,
+    rules,
+    ...(forgetConversation ? { forgetConversation } : {}),
+    ...(webChatLimits?.local ? { localLimits: webChatLimits.local } : {}),
+    ...(webChatLimits?.creation ? { creationLimit: webChatLimits.creation } : {}),
+  });
 
   return server;
 }
