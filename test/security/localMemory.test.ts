@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { uniqueContainerName } from '../helpers/azurite.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BotProcess, startBotProcess } from '../helpers/botProcess.js';
 import { directLine } from '../helpers/localDirectLineClient.js';
 
 /**
@@ -22,18 +20,6 @@ const CONVERSATIONS = 4;
 const BODY_CHARS = 240_000;
 const HEAP_CAP_MB = 160;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
@@ -41,30 +27,13 @@ async function rssMb(pid: number): Promise<number> {
 }
 
 describe.runIf(process.platform === 'linux')('memory of the local Direct Line path under one anonymous client', () => {
-  let bot: ChildProcess | undefined;
+  let bot: BotProcess | undefined;
 
-  afterAll(() => {
-    // Only the process this test started.
-    if (bot && bot.exitCode === null && bot.signalCode === null) bot.kill('SIGKILL');
-  });
+  afterAll(() => bot?.stop());
 
   it(`stays bounded through ${REQUESTS} posts of ${BODY_CHARS / 1000} KB, and reads stay small`, { timeout: 120_000 }, async () => {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      LOG_LEVEL: 'error',
-      STATE_STORAGE: 'memory',
-      AZURE_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString'),
-      STORAGE_DATA_CONTAINER: uniqueContainerName('memory-data'),
-      STORAGE_STATE_CONTAINER: uniqueContainerName('memory-state'),
-    };
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'ignore', 'ignore'] });
-    bot = child;
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await expect.poll(() => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false), { timeout: 60_000, interval: 200 }).toBe(true);
+    bot = await startBotProcess({ LOG_LEVEL: 'error' }, [`--max-old-space-size=${HEAP_CAP_MB}`]);
+    const { child, baseUrl } = bot;
 
     const dl = directLine(baseUrl);
     const conversations = [];
