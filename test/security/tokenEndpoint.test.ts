@@ -1,0 +1,139 @@
+import type { AddressInfo } from 'node:net';
+import { ActivityHandler } from 'botbuilder';
+import restify from 'restify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAdapter } from '../../src/adapter.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { isAllowedOrigin } from '../../src/webchat/origins.js';
+import { registerWebChat } from '../../src/webchat/registerWebChat.js';
+import { signUserId, USER_COOKIE, userCookieKey, userIdFromCookies, verifyUserId } from '../../src/webchat/userCookie.js';
+import { startFakeDirectLine } from '../helpers/fakeDirectLine.js';
+
+/**
+ * Issue 13, finding 5: the token endpoint must not let a client choose its identity (the user id
+ * is the key to that user's listings), must answer only the page's own origin, and must not
+ * be callable without bound.
+ */
+const SECRET = 'direct-line-secret-for-the-security-tests-0123456789';
+const PAGE_ORIGIN = 'https://bot.example.org';
+const RATE = { burst: 5, perMinute: 1 };
+
+describe('the Web Chat user cookie', () => {
+  const key = userCookieKey(SECRET);
+
+  it('verifies only values it signed', () => {
+    const signed = signUserId(key, 'abcdefghijklmnopqrstuvwx');
+    expect(verifyUserId(key, signed)).toBe('abcdefghijklmnopqrstuvwx');
+    expect(verifyUserId(key, 'abcdefghijklmnopqrstuvwx')).toBeUndefined();
+    expect(verifyUserId(key, `zbcdefghijklmnopqrstuvwx${signed.slice(24)}`)).toBeUndefined();
+    expect(verifyUserId(userCookieKey('another-secret-entirely-0123456789'), signed)).toBeUndefined();
+    expect(verifyUserId(key, `${signed}x`)).toBeUndefined();
+  });
+
+  it('takes one signed cookie, ignores unsigned ones, and trusts none when two signed ones disagree', () => {
+    const a = signUserId(key, 'aaaaaaaaaaaaaaaaaaaaaaaa');
+    const b = signUserId(key, 'bbbbbbbbbbbbbbbbbbbbbbbb');
+    expect(userIdFromCookies(key, `${USER_COOKIE}=cccccccccccccccccccccccc; ${USER_COOKIE}=${a}`)).toBe('aaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(userIdFromCookies(key, `${USER_COOKIE}=${a}; ${USER_COOKIE}=${a}`)).toBe('aaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(userIdFromCookies(key, `${USER_COOKIE}=${a}; ${USER_COOKIE}=${b}`)).toBeUndefined();
+    expect(userIdFromCookies(key, `webchat_user=${a}`)).toBeUndefined();
+  });
+
+  it.each([
+    ['https://bot.example.org', true],
+    ['https://BOT.example.org:443', true],
+    ['https://bot.example.org.evil.example', false],
+    ['http://bot.example.org', false],
+    ['null', false],
+    [undefined, false],
+  ])('decides the origin %s: %s', (origin, allowed) => {
+    expect(isAllowedOrigin(origin, [PAGE_ORIGIN])).toBe(allowed);
+  });
+});
+
+describe('the token endpoint against hostile clients', () => {
+  let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
+  let server: restify.Server;
+  let baseUrl = '';
+  const key = userCookieKey(SECRET);
+
+  beforeAll(async () => {
+    directLine = await startFakeDirectLine();
+    const config = loadConfig({
+      DIRECT_LINE_SECRET: SECRET,
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
+      PUBLIC_BASE_URL: PAGE_ORIGIN,
+    });
+    const logger = createLogger('silent');
+    server = restify.createServer({ handleUncaughtExceptions: false });
+    registerWebChat(server, {
+      adapter: createAdapter(config, logger),
+      bot: new ActivityHandler(),
+      logger,
+      clock: () => new Date(),
+      settings: { directLineSecret: SECRET, directLineEndpoint: directLine.endpoint, appId: config.bot.appId, defaultLocale: 'fr', pageOrigin: PAGE_ORIGIN },
+      rules: { isLoopbackServiceUrlOnly: false },
+      creationLimit: RATE,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await directLine?.close();
+  });
+
+  beforeEach(() => {
+    directLine.received.length = 0;
+  });
+
+  const ask = (headers: Record<string, string>) => fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers });
+  const userIdsSent = () => directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
+
+  it('never takes a user id the server did not sign, nor lets a second cookie choose it', async () => {
+    const planted = 'victimvictimvictimvictim';
+    const forged = await ask({ origin: PAGE_ORIGIN, cookie: `${USER_COOKIE}=${planted}; webchat_user=${planted}` });
+    expect(forged.status).toBe(200);
+    const issued = userIdFromCookies(key, (forged.headers.get('set-cookie') ?? '').split(';')[0]);
+    expect(issued).toBeDefined();
+    expect(issued).not.toBe(planted);
+    // The browser's own signed cookie keeps its id, even with a planted unsigned one first.
+    const own = signUserId(key, issued ?? '');
+    expect((await ask({ origin: PAGE_ORIGIN, cookie: `${USER_COOKIE}=${planted}; ${USER_COOKIE}=${own}` })).status).toBe(200);
+    expect(userIdsSent()).toEqual([`dl_${issued}`, `dl_${issued}`]);
+  });
+
+  it('sets a __Host- cookie: Secure, Path=/, no Domain, HttpOnly', async () => {
+    const response = await ask({ origin: PAGE_ORIGIN });
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^__Host-webchat_user=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/);
+    expect(cookie).not.toMatch(/Domain=/i);
+  });
+
+  it.each([
+    ['no Origin', {}],
+    ['another site', { origin: 'https://evil.example' }],
+    ['a look-alike', { origin: 'https://bot.example.org.evil.example' }],
+    ['plain http', { origin: 'http://bot.example.org' }],
+  ])('refuses a request from %s with 403, without asking Direct Line', async (_name, headers) => {
+    const response = await ask(headers);
+    expect(response.status).toBe(403);
+    expect(directLine.received).toHaveLength(0);
+  });
+
+  it('rate-limits one client: at most the burst, then 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const response = await ask({ origin: PAGE_ORIGIN });
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      await response.body?.cancel();
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(12 - RATE.burst);
+    expect(directLine.received.length).toBeLessThanOrEqual(RATE.burst);
+  });
+});
