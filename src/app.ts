@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks.js';
 import { createLogger, type Logger } from './logger.js';
 import { ListingOutbox, type OutboxRetryPolicy } from './listing/outbox.js';
+import { createPendingWorkerSeal } from './listing/pendingWorker.js';
 import { reminderText } from '../dialogs/messages.js';
 import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
@@ -70,6 +71,9 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
       evidence: stores.evidenceStore,
       links,
       publicBaseUrl: config.storage.publicBaseUrl,
+      // From the same secret: with DOWNLOAD_LINK_SECRET set, a worker half-entered survives a
+      // restart and another instance; without it, like the links, it dies with the process.
+      pendingWorkers: createPendingWorkerSeal(secret, clock),
     },
   });
   const adapter = createAdapter(config, logger);
