@@ -102,6 +102,8 @@ export interface StorageConfig {
   readonly blobNameKey: string | undefined;
   /** Listings and evidence older than this many days are deleted. */
   readonly retentionDays: number;
+  /** Dialog state not written for this many days is deleted (STATE_RETENTION_DAYS, at most retentionDays). */
+  readonly stateRetentionDays: number;
   /** Base URL people's browsers reach the bot at, for the PDF download links. */
   readonly publicBaseUrl: string;
   /** 32-byte key sealing download links; undefined means a random one per process. */
@@ -227,6 +229,7 @@ const envSchema = z.object({
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
   ALLOW_UNAUTHENTICATED_NETWORK: booleanText.default(false),
+  STATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   WEBCHAT_USER_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters').optional()),
 });
 
@@ -291,6 +294,7 @@ export function loadConfig(env: Env = process.env): Config {
       stateStorage: e.STATE_STORAGE,
       blobNameKey: e.BLOB_NAME_KEY,
       retentionDays: e.RETENTION_DAYS,
+      stateRetentionDays: Math.min(e.STATE_RETENTION_DAYS, e.RETENTION_DAYS),
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       downloadLinkSecret: e.DOWNLOAD_LINK_SECRET,
       downloadLinkTtlMinutes: e.DOWNLOAD_LINK_TTL_MINUTES,

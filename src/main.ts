@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const stores = await connectStores(connectionString, config.storage, systemClock, { logger });
   const app = createApp(config, stores, { logger });
   const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
+  const stateRetention = stores.stateRetention ? startRetention([stores.stateRetention], config.storage.stateRetentionDays, systemClock, logger) : undefined;
   const port = await app.listen();
   logger.info('server.listening', {
     port,
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
 
   installShutdown(logger, async () => {
     retention.stop();
+    stateRetention?.stop();
     // Turns in flight finish first (bounded: app.ts), then what storage could not take during
     // an outage gets a last attempt, while the embedded Azurite still runs.
     await app.close();

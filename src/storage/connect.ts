@@ -8,6 +8,8 @@ import { createRequestCountingPolicy, ListingStore } from '../listing/listingSto
 import type { OutboxRetryPolicy } from '../listing/outbox.js';
 import { ReminderStore } from '../reminders/reminderStore.js';
 import { createStateStorage } from '../state/createStateStorage.js';
+import { StateRetention } from '../state/stateRetention.js';
+import type { Expirable } from '../listing/retention.js';
 import { ResilientStorage } from './resilientStorage.js';
 
 export interface Stores {
@@ -19,6 +21,8 @@ export interface Stores {
   readonly listingStore: ListingStore;
   readonly evidenceStore: EvidenceStore;
   readonly reminderStore: ReminderStore;
+  /** Deletes dialog state idle past the retention (undefined: state in memory). */
+  readonly stateRetention?: Expirable;
   /** Shutdown: one last attempt at the state kept in memory, then no more background retries. */
   close(): Promise<void>;
 }
@@ -61,6 +65,7 @@ export async function connectStores(connectionString: string, storage: StorageCo
 
   let stateStorage: Storage;
   let resilient: ResilientStorage | undefined;
+  let stateRetention: Expirable | undefined;
   if (storage.stateStorage === 'memory') {
     stateStorage = new MemoryStorage();
   } else {
@@ -71,6 +76,7 @@ export async function connectStores(connectionString: string, storage: StorageCo
     await blobs.read([]);
     resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
     stateStorage = resilient;
+    stateRetention = new StateRetention(dataContainerClient(connectionString, storage.stateContainer, retryOptions));
   }
 
   return {
@@ -78,6 +84,7 @@ export async function connectStores(connectionString: string, storage: StorageCo
     listingStore,
     evidenceStore,
     reminderStore,
+    ...(stateRetention ? { stateRetention } : {}),
     close: async () => {
       await resilient?.close();
     },
