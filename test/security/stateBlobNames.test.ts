@@ -10,7 +10,7 @@ import { uniqueContainerName } from '../helpers/azurite.js';
  * long conversation ids sharing their beginning shared one blob — one conversation read and
  * overwrote the other's state. Against Azurite, with both state clients.
  */
-const shared = `19:${'a'.repeat(600)}@thread.tacv2;messageid=`;
+const shared = `19:${'é'.repeat(180)}@thread.tacv2;messageid=`; // 1,100+ characters once encoded
 const keyOf = (suffix: string) => `msteams/conversations/${shared}${suffix}/`;
 
 describe.each([
