@@ -19,7 +19,7 @@ const APP_ID = '11111111-2222-3333-4444-555555555555';
 describe('the unauthenticated mode is local-only by construction (configuration)', () => {
   it('listens on 127.0.0.1 by default without MicrosoftAppId, on every interface with it', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
-    expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppTenantId: randomUUID(), MicrosoftAppType: 'MultiTenant' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: randomUUID() }).host).toBe('0.0.0.0');
   });
 
   it.each([
