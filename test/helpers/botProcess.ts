@@ -1,20 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { expect, inject } from 'vitest';
+import { findFreePort } from '../../src/storage/azurite.js';
 import { uniqueContainerName } from './azurite.js';
-
-/** A port free right now on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface BotProcess {
   readonly child: ChildProcess;
@@ -31,7 +18,7 @@ export interface BotProcess {
  * Azurite under containers of its own, dialog state in memory. `nodeFlags` go before the script.
  */
 export async function startBotProcess(env: NodeJS.ProcessEnv = {}, nodeFlags: readonly string[] = []): Promise<BotProcess> {
-  const port = await freePort();
+  const port = await findFreePort();
   const fullEnv: NodeJS.ProcessEnv = {
     ...process.env,
     HOST: '127.0.0.1',

@@ -1,14 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { ActivityHandler } from 'botbuilder';
-import restify from 'restify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdapter } from '../../src/adapter.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { isAllowedOrigin } from '../../src/webchat/origins.js';
-import { registerWebChat } from '../../src/webchat/registerWebChat.js';
 import { signUserId, USER_COOKIE, userCookieKey, userIdFromCookies, verifyUserId } from '../../src/webchat/userCookie.js';
-import { startFakeDirectLine } from '../helpers/fakeDirectLine.js';
+import { startFakeDirectLine, startTokenEndpointServer } from '../helpers/fakeDirectLine.js';
 
 /**
  * Issue 13, finding 5: the token endpoint must not let a client choose its identity (the user id
@@ -54,36 +47,18 @@ describe('the Web Chat user cookie', () => {
 
 describe('the token endpoint against hostile clients', () => {
   let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
-  let server: restify.Server;
+  let tokens: Awaited<ReturnType<typeof startTokenEndpointServer>>;
   let baseUrl = '';
   const key = userCookieKey(SECRET);
 
   beforeAll(async () => {
     directLine = await startFakeDirectLine();
-    const config = loadConfig({
-      DIRECT_LINE_SECRET: SECRET,
-      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      PUBLIC_BASE_URL: PAGE_ORIGIN,
-    });
-    const logger = createLogger('silent');
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    registerWebChat(server, {
-      adapter: createAdapter(config, logger),
-      bot: new ActivityHandler(),
-      logger,
-      clock: () => new Date(),
-      settings: { directLineSecret: SECRET, directLineEndpoint: directLine.endpoint, appId: config.bot.appId, defaultLocale: 'fr', pageOrigin: PAGE_ORIGIN },
-      rules: { isLoopbackServiceUrlOnly: false },
-      creationLimit: RATE,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    tokens = await startTokenEndpointServer({ secret: SECRET, endpoint: directLine.endpoint, pageOrigin: PAGE_ORIGIN, creationLimit: RATE });
+    baseUrl = tokens.baseUrl;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await tokens?.close();
     await directLine?.close();
   });
 

@@ -1,12 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { ActivityHandler } from 'botbuilder';
-import restify from 'restify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdapter } from '../../src/adapter.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { registerWebChat } from '../../src/webchat/registerWebChat.js';
-import { startFakeDirectLine } from '../helpers/fakeDirectLine.js';
+import { startFakeDirectLine, startTokenEndpointServer } from '../helpers/fakeDirectLine.js';
 
 const SECRET = 'direct-line-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const PAGE_ORIGIN = 'https://bot.example.org';
@@ -15,36 +8,17 @@ const FROM_PAGE = { origin: PAGE_ORIGIN };
 
 describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
   let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
-  let server: restify.Server;
+  let tokens: Awaited<ReturnType<typeof startTokenEndpointServer>>;
   let baseUrl = '';
 
   beforeAll(async () => {
     directLine = await startFakeDirectLine();
-    const config = loadConfig({
-      DIRECT_LINE_SECRET: SECRET,
-      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
-      PUBLIC_BASE_URL: PAGE_ORIGIN,
-    });
-    const logger = createLogger('silent');
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    server.use(restify.plugins.bodyParser({ mapParams: false }));
-    // The endpoint comes through the registration's settings: config accepts only https.
-    registerWebChat(server, {
-      adapter: createAdapter(config, logger),
-      bot: new ActivityHandler(),
-      logger,
-      clock: () => new Date(),
-      settings: { directLineSecret: SECRET, directLineEndpoint: directLine.endpoint, appId: config.bot.appId, defaultLocale: 'fr', pageOrigin: PAGE_ORIGIN },
-      rules: { isLoopbackServiceUrlOnly: false },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    tokens = await startTokenEndpointServer({ secret: SECRET, endpoint: directLine.endpoint, pageOrigin: PAGE_ORIGIN });
+    baseUrl = tokens.baseUrl;
   });
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await tokens?.close();
     await directLine?.close();
   });
 
