@@ -81,6 +81,11 @@ export interface WebChatConfig {
    * Direct Line secret (then rotating that secret gives every browser a new user id).
    */
   readonly userCookieSecret: string | undefined;
+  /**
+   * TRUSTED_PROXY_HOPS: proxies of our own between the internet and the bot (App Service,
+   * Container Apps, Front Door: 1 each). 0: the TCP peer is the client (X-Forwarded-For ignored).
+   */
+  readonly trustedProxyHops: number;
 }
 
 export interface TeamsConfig {
@@ -279,6 +284,7 @@ const envSchema = z.object({
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
   ALLOW_UNAUTHENTICATED_NETWORK: booleanText.default(false),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   STATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   WEBCHAT_USER_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters').optional()),
 });
@@ -360,6 +366,7 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       directLineSecret: e.DIRECT_LINE_SECRET,
       directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
       userCookieSecret: e.WEBCHAT_USER_SECRET,
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     teams: {

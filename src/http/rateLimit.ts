@@ -70,14 +70,28 @@ export class RateLimiter {
   }
 }
 
-/** The client a request comes from: its TCP peer (a proxy's forwarded headers can be written by anyone). */
-export function clientOf(req: restify.Request): string {
-  return req.socket?.remoteAddress ?? 'unknown';
+/**
+ * The client a request comes from. With no trusted proxy (`trustedProxyHops` 0), its TCP peer:
+ * anyone can write X-Forwarded-For. Behind N proxies of our own (App Service, Container Apps,
+ * Front Door: TRUSTED_PROXY_HOPS), the address the N-th proxy from us appended to
+ * X-Forwarded-For — entries further left were written by the client and are ignored.
+ */
+export function clientOf(req: restify.Request, trustedProxyHops = 0): string {
+  const peer = req.socket?.remoteAddress ?? 'unknown';
+  if (trustedProxyHops <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((e) => e.trim()).filter(Boolean);
+  const entry = entries[entries.length - trustedProxyHops];
+  if (entry === undefined) return peer;
+  // "203.0.113.7:51234" (App Service adds the port), "[2001:db8::1]:443", or a bare address.
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed?.[1]) return bracketed[1];
+  return /^[\d.]+:\d+$/.test(entry) ? entry.slice(0, entry.lastIndexOf(':')) : entry;
 }
 
-/** Answers 429 with Retry-After when `client` is over its limit; true when the request may go on. */
-export function admit(limiter: RateLimiter, req: restify.Request, res: restify.Response, body: object): boolean {
-  const decision = limiter.take(clientOf(req));
+/** Answers 429 with Retry-After when the client is over its limit; true when the request may go on. */
+export function admit(limiter: RateLimiter, req: restify.Request, res: restify.Response, body: object, trustedProxyHops = 0): boolean {
+  const decision = limiter.take(clientOf(req, trustedProxyHops));
   if (decision.ok) return true;
   res.header('retry-after', String(decision.retryAfterSeconds));
   res.send(429, body);

@@ -29,6 +29,8 @@ export interface WebChatSettings {
   readonly pageOrigin: string;
   /** WEBCHAT_USER_SECRET: signs the user cookie; derived from the Direct Line secret when unset. */
   readonly userCookieSecret?: string | undefined;
+  /** TRUSTED_PROXY_HOPS: proxies of our own in front of the bot (rate limits per client address). */
+  readonly trustedProxyHops?: number;
 }
 
 export interface WebChatDeps {
@@ -56,6 +58,7 @@ export function webChatSettingsOf(config: Config): WebChatSettings {
     defaultLocale: config.defaultLocale,
     pageOrigin: config.storage.publicBaseUrl,
     userCookieSecret: config.webChat.userCookieSecret,
+    trustedProxyHops: config.webChat.trustedProxyHops,
   };
 }
 
@@ -133,6 +136,7 @@ export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebC
       clock: deps.clock,
       cookieKey: userCookieKey(settings.directLineSecret, settings.userCookieSecret),
       allowedOrigins: [settings.pageOrigin],
+      ...(settings.trustedProxyHops ? { trustedProxyHops: settings.trustedProxyHops } : {}),
       ...(deps.creationLimit ? { rateLimit: deps.creationLimit } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });

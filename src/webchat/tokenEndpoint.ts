@@ -20,7 +20,8 @@ import { newUserId, userCookieHeader, userIdFromCookies } from './userCookie.js'
  */
 export const TOKEN_PATH = '/api/webchat/token';
 const REQUEST_TIMEOUT_MS = 10_000;
-export const DEFAULT_TOKEN_RATE_LIMIT: RateLimit = { burst: 20, perMinute: 10 };
+// Generous: a whole crew behind one site's NAT opens the page at 7 a.m.
+export const DEFAULT_TOKEN_RATE_LIMIT: RateLimit = { burst: 60, perMinute: 30 };
 
 export interface TokenEndpointDeps {
   readonly secret: string;
@@ -33,6 +34,8 @@ export interface TokenEndpointDeps {
   /** Origins whose pages may ask for a token: the page's own (PUBLIC_BASE_URL). */
   readonly allowedOrigins: readonly string[];
   readonly rateLimit?: RateLimit;
+  /** TRUSTED_PROXY_HOPS: how the client's address is found behind proxies (rateLimit.ts, clientOf). */
+  readonly trustedProxyHops?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -54,7 +57,7 @@ export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpoin
       res.send(403, { error: 'Tokens are given to this site’s own chat page only.' });
       return;
     }
-    if (!admit(limiter, req, res, { error: 'Too many requests. Try again in a moment.' })) {
+    if (!admit(limiter, req, res, { error: 'Too many requests. Try again in a moment.' }, deps.trustedProxyHops)) {
       deps.logger.warn('webchat.token.rate_limited', {});
       return;
     }

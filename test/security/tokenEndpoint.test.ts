@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type restify from 'restify';
+import { clientOf, RateLimiter } from '../../src/http/rateLimit.js';
 import { isAllowedOrigin } from '../../src/webchat/origins.js';
 import { signUserId, USER_COOKIE, userCookieKey, userIdFromCookies, verifyUserId } from '../../src/webchat/userCookie.js';
 import { startFakeDirectLine, startTokenEndpointServer } from '../helpers/fakeDirectLine.js';
@@ -42,6 +44,31 @@ describe('the Web Chat user cookie', () => {
     [undefined, false],
   ])('decides the origin %s: %s', (origin, allowed) => {
     expect(isAllowedOrigin(origin, [PAGE_ORIGIN])).toBe(allowed);
+  });
+});
+
+describe('the client address a rate limit counts', () => {
+  const request = (peer: string, forwarded?: string) =>
+    ({ socket: { remoteAddress: peer }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as unknown as restify.Request;
+
+  it('is the TCP peer unless proxies of our own are declared: X-Forwarded-For can be written by anyone', () => {
+    expect(clientOf(request('203.0.113.7', '198.51.100.1'))).toBe('203.0.113.7');
+  });
+
+  it('behind N trusted proxies, is the address the N-th appended, whatever the client wrote before it', () => {
+    expect(clientOf(request('10.0.0.4', '198.51.100.1, 203.0.113.7:51234'), 1)).toBe('203.0.113.7');
+    expect(clientOf(request('10.0.0.4', 'spoofed, 203.0.113.7, 10.1.1.1'), 2)).toBe('203.0.113.7');
+    expect(clientOf(request('10.0.0.4', '[2001:db8::1]:443'), 1)).toBe('2001:db8::1');
+    expect(clientOf(request('10.0.0.4'), 1)).toBe('10.0.0.4');
+  });
+
+  it('keeps a bounded number of buckets', () => {
+    let now = 0;
+    const limiter = new RateLimiter({ burst: 1, perMinute: 1 }, () => new Date(now), 100);
+    for (let i = 0; i < 1_000; i += 1) limiter.take(`client-${i}`);
+    expect(limiter.take('client-999').ok).toBe(false);
+    now += 60_000;
+    expect(limiter.take('client-999').ok).toBe(true);
   });
 });
 
