@@ -71,6 +71,8 @@ export interface ListingOptions {
 interface HeaderValues {
   reference?: string;
   declaration?: string;
+  /** The tenant of whoever opened the dialog: only they answer its questions (canUseListing). */
+  owner?: string;
 }
 
 /** Options carried from worker to worker: which listing, how many are on it, what is being corrected. */
@@ -82,7 +84,7 @@ interface WorkerLoopOptions {
 
 /** A question of this dialog, as data: rendered in the user's language each time it is asked. */
 type ListingQuestion =
-  | { readonly kind: 'reference' | 'declaration' | 'date' }
+  | { readonly kind: 'reference' | 'declaration' | 'date'; readonly owner?: string }
   | { readonly kind: 'worker'; readonly n: number; readonly isCorrection: boolean }
   | { readonly kind: 'surname'; readonly maskedId: string }
   | { readonly kind: 'firstName'; readonly sealedSurname: string };
@@ -183,17 +185,21 @@ export class ListingDialog extends ComponentDialog {
   private async askReference(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const locale = turnLocale(step.context);
     await step.context.sendActivity(textActivity(t(locale, 'listing.start')));
-    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference' });
+    const owner = tenantKeyOf(step.context.activity);
+    headerValues(step).owner = owner;
+    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference', owner });
   }
 
   private async askDeclaration(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    headerValues(step).reference = String(step.result);
-    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration' });
+    const values = headerValues(step);
+    values.reference = String(step.result);
+    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration', ...(values.owner ? { owner: values.owner } : {}) });
   }
 
   private async askDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    headerValues(step).declaration = String(step.result);
-    return this.ask(step, DATE_PROMPT, { kind: 'date' });
+    const values = headerValues(step);
+    values.declaration = String(step.result);
+    return this.ask(step, DATE_PROMPT, { kind: 'date', ...(values.owner ? { owner: values.owner } : {}) });
   }
 
   private async open(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -467,6 +473,7 @@ export class ListingDialog extends ComponentDialog {
     parse: (input: string) => { ok: true; value: string } | { ok: false; error: string },
     field: 'reference' | 'declaration' | 'name',
   ): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     const parsed = parse(prompt.recognized.value ?? '');
     if (parsed.ok) {
       prompt.recognized.value = parsed.value;
@@ -475,7 +482,18 @@ export class ListingDialog extends ComponentDialog {
     return refuse(prompt, translateDynamic(turnLocale(prompt.context), `listing.error.${field}.${parsed.error}`));
   }
 
+  /**
+   * The header questions (before the listing has a key) are answered by whoever opened the
+   * dialog only: refused in the validator, so the question is asked again and nothing advances.
+   */
+  private isFromOwner(prompt: PromptValidatorContext<string>): boolean {
+    const question = (prompt.options as { validations?: ListingQuestion }).validations;
+    const owner = question && 'owner' in question ? question.owner : undefined;
+    return owner === undefined || owner === tenantKeyOf(prompt.context.activity);
+  }
+
   private async validateDate(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     if (parseListingDate(prompt.recognized.value ?? '', this.today())) return true;
     return refuse(prompt, t(turnLocale(prompt.context), 'listing.badDate'));
   }

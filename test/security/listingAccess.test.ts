@@ -60,6 +60,21 @@ describe('one access check for every listing operation', () => {
     expect(await owner.sayText('done')).toContain('/listings/');
   });
 
+  it('lets nobody else answer the questions that open a listing', async () => {
+    const { owner, other } = groupOf('webchat');
+    expect(await owner.sayText('I have a reference number')).toContain(CATALOGS.en.listing.askReference);
+    const refused = await other.sayText('REF-OTHER-9');
+    expect(refused).toContain(NOT_YOURS);
+    expect(refused).not.toContain(CATALOGS.en.listing.askDeclaration);
+    expect(await owner.sayText('REF-OWNER-1')).toContain(CATALOGS.en.listing.askDeclaration);
+    expect(await other.sayText('DECLOTHER1')).toContain(NOT_YOURS);
+    expect(await owner.sayText('DECLOWNER1')).toContain('Which date is this listing for?');
+    expect(await other.sayText('today')).toContain(NOT_YOURS);
+    const opened = await owner.sayText('today');
+    expect(opened).toContain('Listing open');
+    expect(opened).toContain('REF-OWNER-1');
+  });
+
   it('lets nobody else answer the erase question', async () => {
     const { owner, other } = groupOf('webchat');
     const declaration = await openWithOneWorker(owner);
