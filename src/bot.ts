@@ -12,7 +12,7 @@ import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG 
 import { centreStatusActivity, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
-import { tenantKeyOf } from '../dialogs/tenant.js';
+import { canUseListing, tenantKeyOf } from '../dialogs/tenant.js';
 import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -21,6 +21,7 @@ import type { DownloadLinks } from './listing/downloadLinks.js';
 import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
 import type { ListingOutbox } from './listing/outbox.js';
+import type { PendingWorkerSeal } from './listing/pendingWorker.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
@@ -56,6 +57,8 @@ export interface ListingServices {
   readonly evidence: EvidenceStore;
   readonly links: DownloadLinks;
   readonly publicBaseUrl: string;
+  /** Seals the worker being entered in dialog state (default: the listing dialog's own key). */
+  readonly pendingWorkers?: PendingWorkerSeal;
 }
 
 export interface BotDeps {
@@ -123,7 +126,16 @@ export class EmergencyBot extends ActivityHandler {
     this.dialogs = new DialogSet(this.dialogState);
     for (const dialog of procedureDialogs({ clock, contactCentre: deps.config.contactCentre })) this.dialogs.add(dialog);
     this.dialogs
-      .add(new ListingDialog({ store: listings.store, outbox: listings.outbox, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
+      .add(
+        new ListingDialog({
+          store: listings.store,
+          outbox: listings.outbox,
+          links: listings.links,
+          clock,
+          publicBaseUrl: listings.publicBaseUrl,
+          ...(listings.pendingWorkers ? { pendingWorkers: listings.pendingWorkers } : {}),
+        }),
+      )
       .add(new EvidenceDialog({ store: listings.evidence, clock }))
       .add(new EraseDialog(listings.store));
 
@@ -333,7 +345,7 @@ export class EmergencyBot extends ActivityHandler {
     const loop = stack.find((instance) => instance.id === WORKER_LOOP_DIALOG)?.state as { options?: { key?: ListingKey } } | undefined;
     const key = loop?.options?.key ?? session.listing;
     // A listing of another tenant is never addressed, even if the state says so.
-    return key && key.tenantKey === tenantKeyOf(dc.context.activity) ? key : undefined;
+    return key && canUseListing(dc.context.activity, key) ? key : undefined;
   }
 
   private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { routeConsoleTo } from './http/frameworkLog.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 import type { RunningAzurite } from './storage/azurite.js';
 import type { BlobTarget } from './storage/blobTarget.js';
@@ -16,7 +17,10 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // The SDK writes errors (with their objects) to the console: through the redacting logger.
+  routeConsoleTo(logger);
   logUnhandledRejections(logger);
+  warnIfUnauthenticatedOnNetwork(config, logger);
   // First, so that the HTTP server and the storage SDK are instrumented from the first request.
   const telemetry = config.telemetry.connectionString
     ? await startTelemetry({ connectionString: config.telemetry.connectionString, serviceName: 'checkinatwork-emergency-bot' }, logger)
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
   const stores = await connectStores(target, config.storage, systemClock, { logger });
   const app = createApp(config, stores, { logger });
   const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
+  const stateRetention = stores.stateRetention ? startRetention([stores.stateRetention], config.storage.stateRetentionDays, systemClock, logger) : undefined;
   const port = await app.listen();
   logger.info('server.listening', {
     port,
@@ -60,6 +65,7 @@ async function main(): Promise<void> {
 
   installShutdown(logger, async () => {
     retention.stop();
+    stateRetention?.stop();
     // Turns in flight finish first (bounded: app.ts), then what storage could not take during
     // an outage gets a last attempt, while the embedded Azurite still runs.
     await app.close();
@@ -68,6 +74,14 @@ async function main(): Promise<void> {
     logger.info('server.stopped', {});
     await telemetry?.shutdown();
   });
+}
+
+/** ALLOW_UNAUTHENTICATED_NETWORK: the operator's explicit choice, said loudly at every start. */
+function warnIfUnauthenticatedOnNetwork(config: Config, logger: Logger): void {
+  if (!config.access.isUnauthenticated || !config.access.allowUnauthenticatedNetwork) return;
+  const effect = 'no MicrosoftAppId: anyone who can reach this port can act as any user, tenant or channel and read their listings';
+  process.stderr.write(`\n*** WARNING: ALLOW_UNAUTHENTICATED_NETWORK=true, HOST=${config.host} — ${effect}. Never in production. ***\n\n`);
+  logger.warn('security.unauthenticated_network', { host: config.host, effect });
 }
 
 function readConfig(): Config {

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { BlobStateStorage, blobNameOf, sharedKeyAccountOf } from '../../src/state/blobStateStorage.js';
+import { BoundedKeyStorage } from '../../src/state/boundedKeys.js';
 import { createStateStorage } from '../../src/state/createStateStorage.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 
@@ -53,7 +54,9 @@ describe('BlobStateStorage (dialog state as blobs, Shared Key over plain HTTP)',
   });
 
   it('is what createStateStorage picks for a connection string with an account key', () => {
-    expect(createStateStorage(inject('azuriteConnectionString'), 'x')).toBeInstanceOf(BlobStateStorage);
+    const storage = createStateStorage(inject('azuriteConnectionString'), 'x');
+    expect(storage).toBeInstanceOf(BoundedKeyStorage);
+    expect((storage as BoundedKeyStorage).inner).toBeInstanceOf(BlobStateStorage);
     expect(sharedKeyAccountOf('BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2020')).toBeUndefined();
     expect(sharedKeyAccountOf('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net')?.endpoint.href).toBe(
       'https://acct.blob.core.windows.net/',
