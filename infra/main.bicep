@@ -34,7 +34,7 @@ var tags = {
   'azd-env-name': environmentName
 }
 
-resource resourceGroup 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2022-09-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: tags
@@ -42,7 +42,7 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2022-09-01' = {
 
 module resources './azure.bicep' = {
   name: 'checkinatwork-bot'
-  scope: resourceGroup
+  scope: rg
   params: {
     resourceBaseName: 'ciaw${take(resourceToken, 10)}'
     location: location
@@ -56,7 +56,7 @@ module resources './azure.bicep' = {
 }
 
 output AZURE_LOCATION string = location
-output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_APP_SERVICE_RESOURCE_ID string = resources.outputs.AZURE_APP_SERVICE_RESOURCE_ID
 output BOT_PUBLIC_URL string = resources.outputs.BOT_PUBLIC_URL
 output BOT_MESSAGING_ENDPOINT string = resources.outputs.BOT_MESSAGING_ENDPOINT
