@@ -153,10 +153,10 @@ export interface ModuleGraph {
 }
 
 /**
- * Walks the compiled app's module graph from its entry point: every `require("…")` and
- * `require.resolve("…")` with a literal specifier (tsc emits CommonJS, so imports, dynamic
- * imports and JSON imports are all require calls; the fonts and the Web Chat bundle are found
- * with require.resolve). Relative specifiers are followed; packages are resolved from the
+ * Walks the compiled app's module graph from its entry point: every `require("…")`,
+ * `require.resolve("…")` and `import("…")` with a literal specifier (tsc emits CommonJS: static
+ * and JSON imports become require calls, dynamic imports stay import(); the fonts and the Web
+ * Chat bundle are found with require.resolve). Relative specifiers are followed; packages are resolved from the
  * requiring file — inside the replayed image, so only what it holds can answer.
  */
 export async function walkModuleGraph(rootfs: string, entry: string): Promise<ModuleGraph> {
@@ -171,7 +171,7 @@ export async function walkModuleGraph(rootfs: string, entry: string): Promise<Mo
     if (!file.endsWith('.js')) continue;
     const text = await readFile(file, 'utf8');
     const requireFrom = createRequire(file);
-    for (const match of text.matchAll(/\brequire(?:\.resolve)?\(\s*(["'])([^"'`]+)\1\s*\)/g)) {
+    for (const match of text.matchAll(/(?<![\w.$])(?:require(?:\.resolve)?|import)\(\s*(["'])([^"'`]+)\1\s*\)/g)) {
       const specifier = match[2] ?? '';
       if (isBuiltin(specifier)) continue;
       let resolved: string;
