@@ -253,7 +253,9 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     LOG_LEVEL: logLevel
     DOWNLOAD_LINK_SECRET: downloadLinkSecret
     BLOB_NAME_KEY: blobNameKey
-    DIRECT_LINE_SECRET: directLineChannel.listChannelWithKeys('2022-09-15').properties.properties.sites[0].key
+    // The response's `properties` is the channel (a union over channel kinds): any() lets Bicep
+    // reach the Direct Line variant's sites; the first site is the one botRegistration creates.
+    DIRECT_LINE_SECRET: any(directLineChannel.listChannelWithKeys('2022-09-15')).properties.properties.sites[0].key
     // App Service (Oryx) runs `npm install` and `npm run build` (tsc) on each deployment. NODE_ENV
     // stays unset here: with NODE_ENV=production that install would skip TypeScript.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'true'
