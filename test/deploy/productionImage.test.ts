@@ -40,6 +40,15 @@ async function waitUntilHealthy(url: string, timeoutMs: number, log: () => strin
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms; the bot said:\n${log()}`);
 }
 
+/**
+ * PATH without any node_modules/.bin: under `npm test` npm puts this project's own bins first,
+ * and neither the install (npx rimraf) nor the image may find anything there.
+ */
+const CLEAN_PATH = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .filter((folder) => !folder.split(path.sep).includes('node_modules'))
+  .join(path.delimiter);
+
 interface PackageJson {
   readonly dependencies: Record<string, string>;
   readonly devDependencies: Record<string, string>;
@@ -80,7 +89,7 @@ describe('the Dockerfile runtime stage, replayed: production dependencies only',
         return local;
       },
       npmEnv: {
-        PATH: process.env.PATH,
+        PATH: CLEAN_PATH,
         HOME: process.env.HOME ?? os.homedir(),
         ...(process.env.npm_config_cache ? { npm_config_cache: process.env.npm_config_cache } : {}),
         // npx must not be allowed to fetch anything: rimraf has to be in the tree.
@@ -164,7 +173,7 @@ describe('the Dockerfile runtime stage, replayed: production dependencies only',
       await mkdir(path.join(tmp, 'home'), { recursive: true });
       // The image's ENV, then what `docker run -e …` would add: real storage, loopback only.
       env = {
-        PATH: process.env.PATH,
+        PATH: CLEAN_PATH,
         HOME: path.join(tmp, 'home'),
         ...image.env,
         HOST: '127.0.0.1',
