@@ -32,6 +32,18 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly webChat: WebChatConfig;
   readonly teams: TeamsConfig;
+  readonly reminders: ReminderConfig;
+  /**
+   * Test only: a file holding "now" (one ISO-8601 instant), read by every process started with
+   * it, so a test can move the time of several real bot processes at once (src/fileClock.ts).
+   * Refused when NODE_ENV is production or MicrosoftAppId is set.
+   */
+  readonly testClockFile: string | undefined;
+}
+
+export interface ReminderConfig {
+  /** How often each instance looks for due "remind me when it opens" reminders. */
+  readonly checkIntervalSeconds: number;
 }
 
 export interface WebChatConfig {
@@ -192,6 +204,9 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
+  REMINDER_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  TEST_CLOCK_FILE: optionalText,
+  NODE_ENV: optionalText,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -213,6 +228,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!weekly.ok) throw new ConfigError([`CONTACT_CENTRE_HOURS: ${weekly.error}`]);
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
     throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
+  }
+  if (e.TEST_CLOCK_FILE && (e.NODE_ENV === 'production' || e.MicrosoftAppId)) {
+    throw new ConfigError(['TEST_CLOCK_FILE: test only; refused when NODE_ENV is production or MicrosoftAppId is set']);
   }
   const schedule: OpeningSchedule = {
     zone: e.CONTACT_CENTRE_TIME_ZONE,
@@ -270,5 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
       privacyUrl: e.TEAMS_PRIVACY_URL,
       termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
+    reminders: { checkIntervalSeconds: e.REMINDER_CHECK_SECONDS },
+    testClockFile: e.TEST_CLOCK_FILE,
   };
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.js';
-import { systemClock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { createFileClock } from './fileClock.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 import { startRetention } from './listing/retention.js';
 import { type RunningAzurite, startAzurite } from './storage/azurite.js';
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   logUnhandledRejections(logger);
+  const testClock = config.testClockFile ? createFileClock(config.testClockFile, logger) : undefined;
+  const clock: Clock = testClock?.clock ?? systemClock;
+  if (testClock) logger.warn('config.test_clock', { effect: 'the time is read from TEST_CLOCK_FILE (tests only)' });
 
   let azurite: RunningAzurite | undefined;
   let connectionString = config.storage.connectionString;
@@ -28,9 +32,9 @@ async function main(): Promise<void> {
     logger.info('storage.embedded_azurite', { port: azurite.port, pid: azurite.pid, location: config.storage.embeddedDir });
   }
 
-  const stores = await connectStores(connectionString, config.storage, systemClock, { logger });
-  const app = createApp(config, stores, { logger });
-  const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
+  const stores = await connectStores(connectionString, config.storage, clock, { logger });
+  const app = createApp(config, stores, { logger, clock });
+  const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, clock, logger);
   const port = await app.listen();
   logger.info('server.listening', {
     port,
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
 
   installShutdown(logger, async () => {
     retention.stop();
+    testClock?.stop();
     // Turns in flight finish first (bounded: app.ts), then what storage could not take during
     // an outage gets a last attempt, while the embedded Azurite still runs.
     await app.close();
