@@ -60,6 +60,9 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
       res.end();
     });
   });
+  // Like a real channel's endpoint, keeps the bot's connections open for long: the Node default
+  // (5 s) races with a busy bot reusing one just as it is closed.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   let sequence = 0;

@@ -24,7 +24,7 @@ export interface ProxyLogEntry {
 
 export interface RoundRobinProxy {
   readonly url: string;
-  /** Every turn (POST /api/messages) forwarded, in the order they were sent on. */
+  /** Every turn (POST /api/messages) forwarded, in the order they were answered (or failed). */
   readonly log: readonly ProxyLogEntry[];
   /** Spread the turns over the first `count` instances only (the benchmark's 1-instance run). */
   useInstances(count: number): void;
@@ -37,7 +37,10 @@ export async function startRoundRobinProxy(ports: readonly number[]): Promise<Ro
   const log: ProxyLogEntry[] = [];
   const lastInstance = new Map<string, number>();
   const down = new Set<number>();
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // A connection per forwarded request: a pooled one that the instance closes while idle (its
+  // keep-alive timeout, late timers on a loaded machine) would fail a request the instance never
+  // saw, and this proxy would take a healthy instance for a dead one.
+  const agent = new Agent({ keepAlive: false });
   let active = ports.length;
   let cursor = 0;
 

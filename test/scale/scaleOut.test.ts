@@ -128,16 +128,10 @@ describe(`${INSTANCES} bot processes behind a round-robin load balancer, one of 
     const reminderActivityId = await reminderSet;
 
     // Every conversation completed, each answer the expected one.
-    const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
-    if (failures.length > 0) {
-      const bad = new Set(failures.map((f) => /conversation (\d+)/.exec(f)?.[1]));
-      process.stdout.write(`killed after log entry ${killedAfter}\n`);
-      log.forEach((entry, i) => {
-        if (bad.has(/-(\d+)$/.exec(entry.conversationId)?.[1])) process.stdout.write(`${i} ${JSON.stringify(entry)}\n`);
-      });
-      const events = live.events().filter((e) => e.level !== 'info' || e.event === 'activity.redelivered');
-      process.stdout.write(`${JSON.stringify(events.slice(0, 30), null, 1)}\n`);
-    }
+    // (A failure names the conversation's route: the instance of each turn, × for a lost one.)
+    const routeOf = (plan: ScalePlan | undefined) =>
+      log.filter((entry) => entry.conversationId === plan?.conversationId).map((entry) => `${entry.instance}${entry.failed ? '×' : ''}`).join(' ');
+    const failures = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${String(o.reason)}; route: ${routeOf(plans[i])}`] : []));
     expect(failures).toEqual([]);
     const runs = outcomes.flatMap((o, i) => (o.status === 'fulfilled' && plans[i] ? [{ ...o.value, plan: plans[i] }] : []));
     expect(runs.reduce((sum, run) => sum + run.turns, 0)).toBe(totalTurns);
