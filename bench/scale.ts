@@ -34,6 +34,11 @@ interface RunResult {
   readonly seconds: number;
   readonly turnsPerSecond: number;
   readonly cpuMsPerTurn: number;
+  /** CPU time of Azurite, and of this process (load balancer, channel, clients), per turn. */
+  readonly azuriteCpuMsPerTurn: number;
+  readonly driverCpuMsPerTurn: number;
+  /** The machine's 1-minute load average at the end of the run (other work on the machine included). */
+  readonly loadAverage: number;
   /** Turns each instance took. */
   readonly spread: readonly number[];
 }
@@ -54,18 +59,21 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
-async function measure(cluster: Cluster, instances: number, conversations: number): Promise<RunResult> {
+async function measure(cluster: Cluster, azuritePid: number | undefined, instances: number, conversations: number): Promise<RunResult> {
   cluster.proxy.useInstances(instances);
   const channel = await startFakeChannel(() => `${cluster.proxy.url}/api/messages`);
   const plans = planConversations({ conversations, tenants: 10, workersPerConversation: 3, pdfEvery: 0, runId: randomUUID().replace(/-/g, '') });
   const logStart = cluster.proxy.log.length;
   const cpuBefore = cluster.bots.map((bot) => cpuMs(bot.child.pid));
+  const azuriteBefore = cpuMs(azuritePid);
+  const driverBefore = process.cpuUsage();
   const started = performance.now();
   try {
     const runs = await Promise.all(plans.map((plan) => runConversation(channel, plan)));
     const seconds = (performance.now() - started) / 1000;
     const turns = runs.reduce((sum, run) => sum + run.turns, 0);
     const cpu = cluster.bots.reduce((sum, bot, i) => sum + cpuMs(bot.child.pid) - (cpuBefore[i] ?? 0), 0);
+    const driver = process.cpuUsage(driverBefore);
     const log = cluster.proxy.log.slice(logStart);
     return {
       instances,
@@ -73,6 +81,9 @@ async function measure(cluster: Cluster, instances: number, conversations: numbe
       seconds,
       turnsPerSecond: turns / seconds,
       cpuMsPerTurn: cpu / turns,
+      azuriteCpuMsPerTurn: (cpuMs(azuritePid) - azuriteBefore) / turns,
+      driverCpuMsPerTurn: (driver.user + driver.system) / 1000 / turns,
+      loadAverage: os.loadavg()[0] ?? Number.NaN,
       spread: cluster.ports.map((_, i) => log.filter((entry) => entry.instance === i).length),
     };
   } finally {
@@ -104,22 +115,25 @@ async function main(): Promise<void> {
       },
     });
     process.stderr.write('warming up…\n');
-    await measure(cluster, INSTANCES, WARMUP_CONVERSATIONS);
-    await measure(cluster, 1, WARMUP_CONVERSATIONS);
+    await measure(cluster, azurite.pid, INSTANCES, WARMUP_CONVERSATIONS);
+    await measure(cluster, azurite.pid, 1, WARMUP_CONVERSATIONS);
 
     const results: RunResult[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       for (const instances of [1, INSTANCES]) {
         process.stderr.write(`run ${run + 1}/${RUNS}, ${instances} instance(s)…\n`);
-        results.push(await measure(cluster, instances, CONVERSATIONS));
+        results.push(await measure(cluster, azurite.pid, instances, CONVERSATIONS));
       }
     }
 
     process.stdout.write(`\n${CONVERSATIONS} concurrent conversations per run, ${os.cpus().length} cores, Node ${process.version}\n\n`);
-    process.stdout.write('| run | instances | turns | seconds | turns/s | bot CPU ms/turn | turns per instance |\n|---|---|---|---|---|---|---|\n');
+    process.stdout.write(
+      '| run | instances | turns | seconds | turns/s | CPU ms/turn: bots | Azurite | driver | turns per instance | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n',
+    );
     results.forEach((r, i) => {
       process.stdout.write(
-        `| ${Math.floor(i / 2) + 1} | ${r.instances} | ${r.turns} | ${r.seconds.toFixed(1)} | ${r.turnsPerSecond.toFixed(1)} | ${r.cpuMsPerTurn.toFixed(1)} | ${r.spread.join(' / ')} |\n`,
+        `| ${Math.floor(i / 2) + 1} | ${r.instances} | ${r.turns} | ${r.seconds.toFixed(1)} | ${r.turnsPerSecond.toFixed(1)} | ` +
+          `${r.cpuMsPerTurn.toFixed(1)} | ${r.azuriteCpuMsPerTurn.toFixed(1)} | ${r.driverCpuMsPerTurn.toFixed(1)} | ${r.spread.join(' / ')} | ${r.loadAverage.toFixed(1)} |\n`,
       );
     });
     const of = (instances: number) => results.filter((r) => r.instances === instances);
