@@ -39,6 +39,8 @@ interface RunResult {
   readonly driverCpuMsPerTurn: number;
   /** The machine's 1-minute load average at the end of the run (other work on the machine included). */
   readonly loadAverage: number;
+  /** Messages sent again after the bot's apology (a turn that failed, e.g. a storage timeout). */
+  readonly resent: number;
   /** Turns each instance took. */
   readonly spread: readonly number[];
 }
@@ -80,6 +82,7 @@ async function measure(cluster: Cluster, azuritePid: number | undefined, instanc
       turns,
       seconds,
       turnsPerSecond: turns / seconds,
+      resent: runs.reduce((sum, run) => sum + run.resent, 0),
       cpuMsPerTurn: cpu / turns,
       azuriteCpuMsPerTurn: (cpuMs(azuritePid) - azuriteBefore) / turns,
       driverCpuMsPerTurn: (driver.user + driver.system) / 1000 / turns,
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
         STORAGE_STATE_CONTAINER: 'bench-scale-state',
         DOWNLOAD_LINK_SECRET: randomBytes(32).toString('hex'),
         BLOB_NAME_KEY: randomBytes(16).toString('hex'),
+        STATE_OUTAGE_BRIDGE: 'off',
         LOG_LEVEL: 'warn',
       },
     });
@@ -128,12 +132,12 @@ async function main(): Promise<void> {
 
     process.stdout.write(`\n${CONVERSATIONS} concurrent conversations per run, ${os.cpus().length} cores, Node ${process.version}\n\n`);
     process.stdout.write(
-      '| run | instances | turns | seconds | turns/s | CPU ms/turn: bots | Azurite | driver | turns per instance | load avg |\n|---|---|---|---|---|---|---|---|---|---|\n',
+      '| run | instances | turns | seconds | turns/s | CPU ms/turn: bots | Azurite | driver | turns per instance | resent | load avg |\n|---|---|---|---|---|---|---|---|---|---|---|\n',
     );
     results.forEach((r, i) => {
       process.stdout.write(
         `| ${Math.floor(i / 2) + 1} | ${r.instances} | ${r.turns} | ${r.seconds.toFixed(1)} | ${r.turnsPerSecond.toFixed(1)} | ` +
-          `${r.cpuMsPerTurn.toFixed(1)} | ${r.azuriteCpuMsPerTurn.toFixed(1)} | ${r.driverCpuMsPerTurn.toFixed(1)} | ${r.spread.join(' / ')} | ${r.loadAverage.toFixed(1)} |\n`,
+          `${r.cpuMsPerTurn.toFixed(1)} | ${r.azuriteCpuMsPerTurn.toFixed(1)} | ${r.driverCpuMsPerTurn.toFixed(1)} | ${r.spread.join(' / ')} | ${r.resent} | ${r.loadAverage.toFixed(1)} |\n`,
       );
     });
     const of = (instances: number) => results.filter((r) => r.instances === instances);

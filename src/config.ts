@@ -84,6 +84,14 @@ export interface StorageConfig {
    * `memory` (one instance only, lost at a restart; for a single-instance trial or a benchmark).
    */
   readonly stateStorage: 'blob' | 'memory';
+  /**
+   * `memory` (default): while blob storage cannot be reached, dialog state is bridged in this
+   * process's memory (resilientStorage.ts). `off`: a turn that cannot read or write its state
+   * fails with the apology, and the user's next message continues from storage. Use `off` with
+   * more than one instance: one instance's copy cannot know what the others wrote since, so a
+   * conversation whose next turn lands elsewhere would meet older state (README, "Scale-out").
+   */
+  readonly stateOutageBridge: 'memory' | 'off';
   /** Secret HMAC key for blob names; undefined uses the public default (names still hold no personal data). */
   readonly blobNameKey: string | undefined;
   /** Listings and evidence older than this many days are deleted. */
@@ -206,6 +214,7 @@ const envSchema = z.object({
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
   REMINDER_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   TEST_CLOCK_FILE: optionalText,
+  STATE_OUTAGE_BRIDGE: z.enum(['memory', 'off']).default('memory'),
   NODE_ENV: optionalText,
 });
 
@@ -270,6 +279,7 @@ export function loadConfig(env: Env = process.env): Config {
       dataContainer: e.STORAGE_DATA_CONTAINER,
       stateContainer: e.STORAGE_STATE_CONTAINER,
       stateStorage: e.STATE_STORAGE,
+      stateOutageBridge: e.STATE_OUTAGE_BRIDGE,
       blobNameKey: e.BLOB_NAME_KEY,
       retentionDays: e.RETENTION_DAYS,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),

@@ -70,4 +70,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', NODE_ENV: 'production' })).toThrow(/TEST_CLOCK_FILE: test only/);
     expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', MicrosoftAppId: 'id', MicrosoftAppType: 'MultiTenant' })).toThrow(/TEST_CLOCK_FILE: test only/);
   });
+
+  it('bridges dialog state through storage outages in memory unless told not to (several instances)', () => {
+    expect(loadConfig({}).storage.stateOutageBridge).toBe('memory');
+    expect(loadConfig({ STATE_OUTAGE_BRIDGE: 'off' }).storage.stateOutageBridge).toBe('off');
+    expect(() => loadConfig({ STATE_OUTAGE_BRIDGE: 'no' })).toThrow(/STATE_OUTAGE_BRIDGE: /);
+  });
 });

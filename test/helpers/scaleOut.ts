@@ -129,6 +129,8 @@ export interface ConversationRun {
   readonly turns: number;
   /** Deliveries beyond the first, over all turns (the channel redelivered after a failure). */
   readonly redeliveries: number;
+  /** Messages the user sent again after the bot's apology (not counted in `turns`). */
+  readonly resent: number;
   /** The download link given in this conversation (its path) and the activity that asked for it. */
   readonly pdf?: { readonly path: string; readonly activityId: string };
 }
@@ -140,6 +142,8 @@ const lead = (template: string) => template.split('{')[0] ?? template;
 
 /** How often a turn is delivered again after a failure; the pause doubles from 200 ms (~25 s in all). */
 export const CHANNEL_REDELIVERIES = 7;
+/** How often a person sends a message again after the bot's apology before giving up. */
+const MAX_RESENDS = 3;
 
 /**
  * Runs one plan to the end through `channel` (whose bot endpoint is the proxy), checking each
@@ -151,13 +155,24 @@ export async function runConversation(channel: FakeChannel, plan: ScalePlan): Pr
   const conversation = { id: plan.conversationId, tenantId: plan.tenantId, isGroup: false, conversationType: 'personal', name: '' };
   let turns = 0;
   let redeliveries = 0;
+  let resent = 0;
+  const apology = CATALOGS.en.error.turn;
   const say = async (text: string, expected: string): Promise<{ text: string; id: string }> => {
-    const sent = await channel.send(
-      { text, channelId: 'msteams', locale: 'en-US', conversation, channelData: { tenant: { id: plan.tenantId } }, from: { id: `user-${plan.conversationId}`, name: 'Foreman' } },
-      { redeliveries: CHANNEL_REDELIVERIES },
-    );
+    const deliver = () =>
+      channel.send(
+        { text, channelId: 'msteams', locale: 'en-US', conversation, channelData: { tenant: { id: plan.tenantId } }, from: { id: `user-${plan.conversationId}`, name: 'Foreman' } },
+        { redeliveries: CHANNEL_REDELIVERIES },
+      );
+    let sent = await deliver();
     turns += 1;
     redeliveries += sent.deliveries - 1;
+    // The bot apologised (a turn that could not reach storage, say) and asked to send the message
+    // again: a person does, as a new message.
+    for (let again = 0; again < MAX_RESENDS && sent.replies.some((r: Activity) => r.text === apology); again += 1) {
+      resent += 1;
+      sent = await deliver();
+      redeliveries += sent.deliveries - 1;
+    }
     const answer = sent.replies.map((r: Activity) => r.text ?? '').join('\n');
     if (sent.status !== 200 || !answer.includes(expected)) {
       throw new ConversationFailed(`conversation ${plan.index}, turn ${turns} ("${text}"): HTTP ${sent.status} after ${sent.deliveries} deliveries, expected "${expected}", got "${answer.slice(0, 300)}"`);
@@ -190,5 +205,5 @@ export async function runConversation(channel: FakeChannel, plan: ScalePlan): Pr
     pdf = { path: new URL(path).pathname, activityId: answer.id };
   }
   await say('done', lead(listing.finished));
-  return { turns, redeliveries, ...(pdf ? { pdf } : {}) };
+  return { turns, redeliveries, resent, ...(pdf ? { pdf } : {}) };
 }

@@ -68,6 +68,8 @@ describe(`${INSTANCES} bot processes behind a round-robin load balancer, one of 
       STORAGE_DATA_CONTAINER: containers.data,
       STORAGE_STATE_CONTAINER: containers.state,
       ...secrets,
+      // Production settings for several instances (README, "Scale-out").
+      STATE_OUTAGE_BRIDGE: 'off',
       TEST_CLOCK_FILE: clockFile,
       REMINDER_CHECK_SECONDS: String(REMINDER_CHECK_SECONDS),
       LOG_LEVEL: 'info',
@@ -199,7 +201,8 @@ describe(`${INSTANCES} bot processes behind a round-robin load balancer, one of 
     const redelivered = live.events().filter((e) => e.event === 'activity.redelivered').length;
     process.stdout.write(
       `scale-out: ${totalTurns} turns, ${failed.length} lost at the killed instance and delivered again, ` +
-        `${runs.reduce((sum, run) => sum + run.redeliveries, 0)} redeliveries, ${redelivered} recognised as already processed; ` +
+        `${runs.reduce((sum, run) => sum + run.redeliveries, 0)} redeliveries, ${redelivered} recognised as already processed, ` +
+        `${runs.reduce((sum, run) => sum + run.resent, 0)} messages sent again after an apology; ` +
         `conversations took ${(conversationsMs / 1000).toFixed(1)} s\n`,
     );
   });

@@ -3,6 +3,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { BlobStateStorage, blobNameOf, sharedKeyAccountOf } from '../../src/state/blobStateStorage.js';
 import { createStateStorage } from '../../src/state/createStateStorage.js';
+import { loadConfig } from '../../src/config.js';
+import { connectStores } from '../../src/storage/connect.js';
+import { ResilientStorage } from '../../src/storage/resilientStorage.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 
 function storage(): BlobStateStorage {
@@ -60,6 +63,17 @@ describe('BlobStateStorage (dialog state as blobs, Shared Key over plain HTTP)',
     expect(sharedKeyAccountOf('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net')?.endpoint.href).toBe(
       'https://acct.blob.core.windows.net/',
     );
+  });
+});
+
+describe('dialog state with several instances (STATE_OUTAGE_BRIDGE=off)', () => {
+  it('is read and written in storage only, with no copy in memory to answer from', async () => {
+    const containers = { STORAGE_DATA_CONTAINER: uniqueContainerName('bridge-data'), STORAGE_STATE_CONTAINER: uniqueContainerName('bridge-state') };
+    const off = await connectStores(inject('azuriteConnectionString'), loadConfig({ ...containers, STATE_OUTAGE_BRIDGE: 'off' }).storage, () => new Date());
+    const bridged = await connectStores(inject('azuriteConnectionString'), loadConfig(containers).storage, () => new Date());
+    expect(off.stateStorage).toBeInstanceOf(BlobStateStorage);
+    expect(bridged.stateStorage).toBeInstanceOf(ResilientStorage);
+    await Promise.all([off.close(), bridged.close()]);
   });
 });
 
