@@ -9,6 +9,8 @@ import type { Activity } from 'botbuilder';
 export interface FakeChannel {
   readonly serviceUrl: string;
   readonly received: Activity[];
+  /** The Authorization header of each received activity, in the same order (the bot's own token). */
+  readonly authorizations: (string | undefined)[];
   /**
    * Posts one user message to the bot and resolves with the HTTP status and the bot's replies.
    * With `redeliveries`, behaves as the Bot Framework channels do when a delivery fails (no
@@ -42,6 +44,7 @@ const isDelivered = (status: number) => status > 0 && status < 500;
 
 export async function startFakeChannel(botEndpoint: () => string, conversationId = 'conv-e2e'): Promise<FakeChannel> {
   const received: Activity[] = [];
+  const authorizations: (string | undefined)[] = [];
   // Replies answer an activity (replyToId): found at once even with thousands of them in parallel.
   const byReplyTo = new Map<string, Activity[]>();
   const server: Server = createServer((req, res) => {
@@ -51,6 +54,7 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
       if (req.method === 'POST' && /\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
         const activity = JSON.parse(body) as Activity;
         received.push(activity);
+        authorizations.push(req.headers.authorization);
         if (activity.replyToId) byReplyTo.set(activity.replyToId, [...(byReplyTo.get(activity.replyToId) ?? []), activity]);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${received.length}` }));
@@ -81,6 +85,7 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
   return {
     serviceUrl,
     received,
+    authorizations,
     repliesTo,
     async send(activity, options = {}) {
       sequence += 1;
