@@ -142,7 +142,9 @@ describe('storage access', () => {
     expect(config.contactCentre.contactFormUrl).toBe('https://example.org/contact');
     expect(config.contactCentre.menuKeys.nl).toEqual(['1', '5', '6']);
   });
+});
 
+describe('settings for several instances', () => {
   it('checks for due reminders every 30 s unless told otherwise, from 1 s to an hour', () => {
     expect(loadConfig({}).reminders.checkIntervalSeconds).toBe(30);
     expect(loadConfig({ REMINDER_CHECK_SECONDS: '1' }).reminders.checkIntervalSeconds).toBe(1);
@@ -153,7 +155,7 @@ describe('storage access', () => {
     expect(loadConfig({}).testClockFile).toBeUndefined();
     expect(loadConfig({ TEST_CLOCK_FILE: '/tmp/now' }).testClockFile).toBe('/tmp/now');
     expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', NODE_ENV: 'production' })).toThrow(/TEST_CLOCK_FILE: test only/);
-    expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', MicrosoftAppId: 'id', MicrosoftAppType: 'MultiTenant' })).toThrow(/TEST_CLOCK_FILE: test only/);
+    expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', MicrosoftAppId: 'id', MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: 'secret' })).toThrow(/TEST_CLOCK_FILE: test only/);
   });
 
   it('bridges dialog state through storage outages in memory unless told not to (several instances)', () => {
