@@ -250,6 +250,11 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
     PUBLIC_BASE_URL: 'https://${webApp.properties.defaultHostName}'
     HOST: '0.0.0.0'
+    // App Service's front end is one proxy between the internet and the bot (client addresses
+    // for rate limits come from X-Forwarded-For, one hop).
+    TRUSTED_PROXY_HOPS: '1'
+    // Two or more instances: dialog state has one copy, in storage (README, "Scale-out").
+    STATE_OUTAGE_BRIDGE: 'off'
     LOG_LEVEL: logLevel
     DOWNLOAD_LINK_SECRET: downloadLinkSecret
     BLOB_NAME_KEY: blobNameKey

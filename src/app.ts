@@ -97,6 +97,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     clock,
     logger,
     message: (reminder) => reminderText(reminder, config.contactCentre, clock()),
+    intervalMs: config.reminders.checkIntervalSeconds * 1000,
   });
   return {
     server,

@@ -42,6 +42,13 @@ export interface Config {
   /** Azure Monitor (Application Insights) connection string; undefined: no telemetry leaves the process. */
   readonly telemetry: { readonly connectionString: string | undefined };
   readonly access: AccessConfig;
+  readonly reminders: ReminderConfig;
+  /**
+   * Test only: a file holding "now" (one ISO-8601 instant), read by every process started with
+   * it, so a test can move the time of several real bot processes at once (src/fileClock.ts).
+   * Refused when NODE_ENV is production or MicrosoftAppId is set.
+   */
+  readonly testClockFile: string | undefined;
 }
 
 /**
@@ -61,6 +68,11 @@ export interface AccessConfig {
    * resolves to 127.0.0.1 (DNS rebinding) gets 421. `any` with the opt-out on a wildcard HOST.
    */
   readonly allowedHosts: readonly string[] | 'any';
+}
+
+export interface ReminderConfig {
+  /** How often each instance looks for due "remind me when it opens" reminders. */
+  readonly checkIntervalSeconds: number;
 }
 
 export const BOT_APP_TYPES = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'] as const;
@@ -136,6 +148,14 @@ export interface StorageConfig {
    * `memory` (one instance only, lost at a restart; for a single-instance trial or a benchmark).
    */
   readonly stateStorage: 'blob' | 'memory';
+  /**
+   * `memory` (default): while blob storage cannot be reached, dialog state is bridged in this
+   * process's memory (resilientStorage.ts). `off`: a turn that cannot read or write its state
+   * fails with the apology, and the user's next message continues from storage. Use `off` with
+   * more than one instance: one instance's copy cannot know what the others wrote since, so a
+   * conversation whose next turn lands elsewhere would meet older state (README, "Scale-out").
+   */
+  readonly stateOutageBridge: 'memory' | 'off';
   /** Secret HMAC key for blob names; undefined uses the public default (names still hold no personal data). */
   readonly blobNameKey: string | undefined;
   /** Listings and evidence older than this many days are deleted. */
@@ -287,6 +307,10 @@ const envSchema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   STATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   WEBCHAT_USER_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters').optional()),
+  REMINDER_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  TEST_CLOCK_FILE: optionalText,
+  STATE_OUTAGE_BRIDGE: z.enum(['memory', 'off']).default('memory'),
+  NODE_ENV: optionalText,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -314,6 +338,9 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
   if (!weekly.ok) throw new ConfigError([`CONTACT_CENTRE_HOURS: ${weekly.error}`]);
   const identityProblems = purpose === 'run' ? botIdentityProblems(e) : [];
   if (identityProblems.length > 0) throw new ConfigError(identityProblems);
+  if (e.TEST_CLOCK_FILE && (e.NODE_ENV === 'production' || e.MicrosoftAppId)) {
+    throw new ConfigError(['TEST_CLOCK_FILE: test only; refused when NODE_ENV is production or MicrosoftAppId is set']);
+  }
   const access = storageAccess(e);
   const localOnly = localOnlyOf(e, purpose);
   const schedule: OpeningSchedule = {
@@ -355,6 +382,7 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       dataContainer: e.STORAGE_DATA_CONTAINER,
       stateContainer: e.STORAGE_STATE_CONTAINER,
       stateStorage: e.STATE_STORAGE,
+      stateOutageBridge: e.STATE_OUTAGE_BRIDGE,
       blobNameKey: e.BLOB_NAME_KEY,
       retentionDays: e.RETENTION_DAYS,
       stateRetentionDays: Math.min(e.STATE_RETENTION_DAYS, e.RETENTION_DAYS),
@@ -378,6 +406,8 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
     access: localOnly.config,
+    reminders: { checkIntervalSeconds: e.REMINDER_CHECK_SECONDS },
+    testClockFile: e.TEST_CLOCK_FILE,
   };
 }
 

@@ -86,8 +86,13 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
     // that promise, rejected included: a first use during an outage would break it until a
     // restart. Use it now; it also checks the account before the first turn.
     await blobs.read([]);
-    resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
-    stateStorage = resilient;
+    if (storage.stateOutageBridge === 'off') {
+      // Several instances: storage is the only copy (config.ts, stateOutageBridge).
+      stateStorage = blobs;
+    } else {
+      resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
+      stateStorage = resilient;
+    }
     stateRetention = new StateRetention(containerClientOf(blobTarget, storage.stateContainer, { retryOptions }));
   }
 

@@ -5,7 +5,7 @@ import { MAX_TEXT_CHARS } from '../../src/http/activitySchema.js';
 import { restifyLog, routeConsoleTo } from '../../src/http/frameworkLog.js';
 import { isNestedDeeperThan, MAX_JSON_DEPTH, parseJsonText } from '../../src/http/jsonBody.js';
 import { createLogger, redactIdentifiers } from '../../src/logger.js';
-import { type BotProcess, startBotProcess } from '../helpers/botProcess.js';
+import { type BotProcess, startBotProcess } from '../helpers/localBotProcess.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { directLine } from '../helpers/localDirectLineClient.js';
 import { startTestApp } from '../helpers/testApp.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BotProcess, startBotProcess } from '../helpers/botProcess.js';
+import { type BotProcess, startBotProcess } from '../helpers/localBotProcess.js';
 import { directLine } from '../helpers/localDirectLineClient.js';
 
 /**

@@ -4,7 +4,7 @@ import type { App } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { isLoopbackHost } from '../../src/http/loopback.js';
 import { createLogger } from '../../src/logger.js';
-import { runBotUntilExit, startBotProcess } from '../helpers/botProcess.js';
+import { runBotUntilExit, startBotProcess } from '../helpers/localBotProcess.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { rawRequest } from '../helpers/rawHttp.js';
 import { startTestApp } from '../helpers/testApp.js';
