@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { getCentreStatus, type OpeningSchedule, parseWeeklyHours } from './contactCentre/index.js';
 import { LOCALES, type Locale } from './i18n/index.js';
+import { parseOrigins } from './webchat/origins.js';
 
 /**
  * The only reader of process.env. Every setting is validated here so that a bad value stops
@@ -44,6 +45,14 @@ export interface WebChatConfig {
   readonly directLineSecret: string | undefined;
   /** Direct Line service base URL (regional endpoints differ). */
   readonly directLineEndpoint: string;
+  /**
+   * WEBCHAT_EMBED_ORIGINS: the intranet/extranet pages allowed to embed the chat (embed.js): the
+   * embedded page's frame-ancestors, and the browser origins besides the bot's own that may
+   * start a conversation. Empty: nobody may frame the page.
+   */
+  readonly embedOrigins: readonly string[];
+  /** WEBCHAT_USER_HINT_SECRET: shared with the intranet's server to sign user hints (userHint.ts). */
+  readonly userHintSecret: string | undefined;
 }
 
 export interface TeamsConfig {
@@ -148,7 +157,12 @@ const envSchema = z.object({
   MicrosoftAppTenantId: optionalText,
   BOT_OPENID_METADATA_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
-  CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
+  CONTACT_CENTRE_PHONE_INTERNATIONAL: z
+    .string()
+    .trim()
+    .default('+32 2 511 51 51')
+    // The tel: links and call buttons are made from it (+, then digits; spaces and dots allowed).
+    .refine((phone) => /^\+[1-9]\d{5,14}$/.test(phone.replace(/[\s().\/-]/g, '')), 'must be an international number such as +32 2 511 51 51'),
   CONTACT_CENTRE_HOURS: z.string().trim().min(1).default('mon-fri 07:00-20:00'),
   CONTACT_CENTRE_TIME_ZONE: z
     .string()
@@ -183,6 +197,16 @@ const envSchema = z.object({
   DIRECT_LINE_ENDPOINT: z
     .url({ protocol: /^https$/, message: 'must be an https URL' })
     .default('https://directline.botframework.com/v3/directline'),
+  WEBCHAT_EMBED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseOrigins(text);
+      if (parsed.ok) return parsed.origins;
+      ctx.addIssue({ code: 'custom', message: `${parsed.error} — expected comma-separated origins such as https://intranet.example.org` });
+      return z.NEVER;
+    }),
+  WEBCHAT_USER_HINT_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters, e.g. from `openssl rand -hex 32`').optional()),
   TEAMS_APP_ID: optionalText.pipe(z.uuid({ message: 'must be a GUID' }).optional()),
   TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('checkinatwork-emergency-bot'),
   TEAMS_WEBSITE_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
@@ -261,6 +285,8 @@ export function loadConfig(env: Env = process.env): Config {
     webChat: {
       directLineSecret: e.DIRECT_LINE_SECRET,
       directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
+      embedOrigins: e.WEBCHAT_EMBED_ORIGINS,
+      userHintSecret: e.WEBCHAT_USER_HINT_SECRET,
     },
     teams: {
       appId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,

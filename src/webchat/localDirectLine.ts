@@ -5,6 +5,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { errorFields, type Logger } from '../logger.js';
+import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, LocalConversations } from './localConversations.js';
 
 /**
@@ -37,6 +38,10 @@ export interface LocalDirectLineDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly limits?: LocalConversationLimits;
+  /** Refuses requests from origins that may not use the chat (registerWebChat, origins.ts). */
+  readonly originGuard?: restify.RequestHandler;
+  /** WEBCHAT_USER_HINT_SECRET: a valid signed hint names the user instead of the browser. */
+  readonly userHints?: UserHintSettings;
 }
 
 /** The user id the page keeps in localStorage; anything else gets a fresh one. */
@@ -47,6 +52,7 @@ const startSchema = z
   .object({
     user: z.object({ id: z.unknown().optional(), name: z.unknown().optional() }).optional(),
     locale: z.unknown().optional(),
+    userHint: z.string().max(4096).optional().catch(undefined),
   })
   .optional();
 
@@ -126,6 +132,7 @@ function recordingResponse(): { response: BotResponse; status: () => number } {
 export function registerLocalDirectLine(server: restify.Server, deps: LocalDirectLineDeps): LocalConversations {
   const { adapter, bot, logger, clock } = deps;
   const conversations = new LocalConversations(clock, deps.limits ?? DEFAULT_LIMITS);
+  const guard: restify.RequestHandler = deps.originGuard ?? ((_req, _res, next) => next());
   // The bot's replies come back on this path: random, so nobody else can post "bot" messages.
   const connectorPath = `/local-connector/${randomBytes(16).toString('hex')}`;
 
@@ -158,7 +165,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     role: 'user',
   });
 
-  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, async (req, res) => {
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, guard, async (req, res) => {
     const token = bearerOf(req);
     if (token !== undefined) {
       // A token from an earlier start opens its own conversation, as Direct Line does.
@@ -169,13 +176,14 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     }
     const start = startSchema.safeParse(req.body ?? undefined);
     const body = start.success ? start.data : undefined;
-    const askedId = userIdSchema.safeParse(body?.user?.id);
+    // A signed hint names the person (the same id on every device); else the browser's own id,
+    // which may never look like a hinted one.
+    const hinted = hintedUserKey(body?.userHint, deps.userHints, logger);
+    const askedId = userIdSchema.refine((id) => !id.startsWith(HINTED_USER_PREFIX)).safeParse(body?.user?.id);
+    const userId = hinted ? `${HINTED_USER_PREFIX}${hinted}` : askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`;
     const name = z.string().trim().min(1).max(100).safeParse(body?.user?.name);
     const locale = localeSchema.safeParse(body?.locale);
-    const issued = conversations.create(
-      { id: askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`, name: name.success ? name.data : undefined },
-      locale.success ? locale.data : undefined,
-    );
+    const issued = conversations.create({ id: userId, name: name.success ? name.data : undefined }, locale.success ? locale.data : undefined);
     const auth = conversations.authorize(issued.token, issued.conversationId);
     if (auth.ok) {
       // Direct Line tells the bot who joined: the bot greets the user in its language.
@@ -192,10 +200,11 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       );
     }
     logger.info('webchat.local.conversation_started', { conversations: conversations.size });
-    res.send(201, { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresInSeconds });
+    // userId is not in Direct Line's answer: the page needs it when the hint chose the id.
+    res.send(201, { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresInSeconds, userId });
   });
 
-  server.post(`${LOCAL_DIRECT_LINE_BASE}/tokens/refresh`, (req, res, next) => {
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/tokens/refresh`, guard, (req, res, next) => {
     const auth = conversations.authorize(bearerOf(req));
     if (!auth.ok) {
       refuse(res, auth.error);
@@ -206,7 +215,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     return next();
   });
 
-  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, async (req, res) => {
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, guard, async (req, res) => {
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) return refuse(res, auth.error);
     const parsed = clientActivitySchema.safeParse(req.body);
@@ -238,7 +247,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     res.send(200, { id });
   });
 
-  server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, (req, res, next) => {
+  server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, guard, (req, res, next) => {
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) {
       refuse(res, auth.error);

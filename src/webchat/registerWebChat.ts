@@ -3,10 +3,12 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type restify from 'restify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Locale } from '../i18n/index.js';
+import { isLocale, type Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { LocalConversationLimits } from './localConversations.js';
 import { registerLocalDirectLine } from './localDirectLine.js';
+import { EMBED_SCRIPT_PATH, embedScriptSource } from './embedScript.js';
+import { frameAncestors, isAllowedOrigin, type OriginAllowlist } from './origins.js';
 import { contentSecurityPolicy, pickPageLocale, renderPage, type WebChatMode } from './page.js';
 import { PAGE_SCRIPT } from './pageScript.js';
 import { registerTokenEndpoint } from './tokenEndpoint.js';
@@ -22,6 +24,12 @@ export interface WebChatSettings {
   /** MicrosoftAppId: when set, the bot is a real Azure Bot and the local path must be off. */
   readonly appId: string | undefined;
   readonly defaultLocale: Locale;
+  /** WEBCHAT_EMBED_ORIGINS: pages that may embed the chat (frame-ancestors, Origin allowlist). */
+  readonly embedOrigins?: readonly string[];
+  /** The bot's own public origin (PUBLIC_BASE_URL), where its page is served. */
+  readonly pageOrigin?: string;
+  /** WEBCHAT_USER_HINT_SECRET: verifies signed user hints from the embedding page. */
+  readonly userHintSecret?: string | undefined;
 }
 
 export interface WebChatDeps {
@@ -41,6 +49,9 @@ export function webChatSettingsOf(config: Config): WebChatSettings {
     directLineEndpoint: config.webChat.directLineEndpoint,
     appId: config.bot.appId,
     defaultLocale: config.defaultLocale,
+    embedOrigins: config.webChat.embedOrigins,
+    pageOrigin: new URL(config.storage.publicBaseUrl).origin,
+    userHintSecret: config.webChat.userHintSecret,
   };
 }
 
@@ -55,10 +66,11 @@ export function webChatModeOf(settings: WebChatSettings): WebChatMode {
   return 'off';
 }
 
-function serveScript(server: restify.Server, script: StaticScript): void {
+function serveScript(server: restify.Server, script: StaticScript, extraHeaders: Readonly<Record<string, string>> = {}): void {
   server.get(script.path, (req, res, next) => {
     const { plain, gzip, etag } = script.body();
     const headers: Record<string, string | number> = {
+      ...extraHeaders,
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': script.isImmutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       etag,
@@ -82,39 +94,74 @@ function serveScript(server: restify.Server, script: StaticScript): void {
  * The Web Chat page (`GET /`), its scripts, and the way it reaches the bot: the local Direct
  * Line path or the token endpoint (see webChatModeOf). Registers routes only; touches no other.
  */
+/**
+ * Refuses, before anything else runs, a browser request from an origin that may not use the chat
+ * (origins.ts decides). The origin is logged (a site's address, not a person's): it is what an
+ * administrator adds to WEBCHAT_EMBED_ORIGINS.
+ */
+function guardOrigin(allowlist: OriginAllowlist, logger: Logger): restify.RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (isAllowedOrigin(origin, allowlist, req.headers.host)) return next();
+    logger.warn('webchat.origin_refused', { origin: String(origin).slice(0, 200) });
+    res.send(403, { error: 'This page may not use the chat: its origin is not in WEBCHAT_EMBED_ORIGINS.' });
+    return next(false);
+  };
+}
+
 export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebChatMode {
   const { settings, logger } = deps;
   const mode = webChatModeOf(settings);
   const bundle = webChatBundle();
   const script = pageScript(PAGE_SCRIPT);
+  const embedOrigins = settings.embedOrigins ?? [];
   serveScript(server, bundle);
   serveScript(server, script);
+  // Loaded by other sites' pages: readable cross-origin (CORP, and CORS for a crossorigin tag).
+  serveScript(server, pageScript(embedScriptSource(embedOrigins), EMBED_SCRIPT_PATH), {
+    'cross-origin-resource-policy': 'cross-origin',
+    'access-control-allow-origin': '*',
+  });
 
   server.get('/', (req, res, next) => {
     const nonce = randomBytes(16).toString('base64');
-    const locale = pickPageLocale(req.headers['accept-language'], settings.defaultLocale);
-    const html = Buffer.from(renderPage({ locale, mode, nonce, bundlePath: bundle.path, scriptPath: script.path }), 'utf8');
+    const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    // `/?embed=1&locale=nl`: the page inside embed.js's panel; only it may be framed, and only
+    // by the embedding origins.
+    const isEmbedded = query.get('embed') === '1';
+    const askedLocale = query.get('locale');
+    const isLocaleFixed = isLocale(askedLocale);
+    const locale = isLocaleFixed ? askedLocale : pickPageLocale(req.headers['accept-language'], settings.defaultLocale);
+    const html = Buffer.from(renderPage({ locale, mode, nonce, bundlePath: bundle.path, scriptPath: script.path, isEmbedded, isLocaleFixed }), 'utf8');
+    const ancestors = isEmbedded ? frameAncestors(embedOrigins) : "'none'";
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       'content-length': html.length,
       'content-language': locale,
-      'content-security-policy': contentSecurityPolicy(nonce, mode === 'directLine' ? settings.directLineEndpoint : undefined),
+      'content-security-policy': contentSecurityPolicy(nonce, mode === 'directLine' ? settings.directLineEndpoint : undefined, ancestors),
       'cache-control': 'no-store',
       vary: 'accept-language',
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
+      // Older browsers know only this header: DENY unless the page may be framed at all.
+      ...(ancestors === "'none'" ? { 'x-frame-options': 'DENY' } : {}),
       'permissions-policy': 'camera=(), microphone=(), geolocation=()',
     });
     res.end(html);
     return next();
   });
 
+  const allowlist: OriginAllowlist = { pageOrigin: settings.pageOrigin ?? '', embedOrigins };
+  const originGuard = guardOrigin(allowlist, logger);
+  const userHints = settings.userHintSecret ? { secret: settings.userHintSecret, clock: deps.clock } : undefined;
   if (mode === 'directLine' && settings.directLineSecret) {
     registerTokenEndpoint(server, {
       secret: settings.directLineSecret,
       endpoint: settings.directLineEndpoint,
       logger,
+      originGuard,
+      isEmbeddable: embedOrigins.length > 0,
+      ...(userHints ? { userHints } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
   } else if (mode === 'local') {
@@ -123,6 +170,8 @@ export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebC
       bot: deps.bot,
       logger,
       clock: deps.clock,
+      originGuard,
+      ...(userHints ? { userHints } : {}),
       ...(deps.localLimits ? { limits: deps.localLimits } : {}),
     });
   }

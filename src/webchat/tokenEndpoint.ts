@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
 import { errorFields, type Logger } from '../logger.js';
+import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 
 /**
  * `POST /api/webchat/token`: exchanges the Direct Line secret for a short-lived token bound to
@@ -24,6 +25,12 @@ export interface TokenEndpointDeps {
   readonly endpoint: string;
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
+  /** Refuses requests from origins that may not use the chat (registerWebChat, origins.ts). */
+  readonly originGuard?: restify.RequestHandler;
+  /** Embedded in other sites' pages (WEBCHAT_EMBED_ORIGINS set): the cookie lives in a third-party iframe. */
+  readonly isEmbeddable?: boolean;
+  /** WEBCHAT_USER_HINT_SECRET: a valid signed hint names the user instead of the cookie. */
+  readonly userHints?: UserHintSettings;
 }
 
 const generatedSchema = z.object({
@@ -42,18 +49,36 @@ function userCookieOf(req: restify.Request): string | undefined {
   return undefined;
 }
 
+/**
+ * The per-browser cookie. On the bot's own page it is first-party: SameSite=Strict. Inside an
+ * intranet page's iframe it is third-party, and browsers send a SameSite=Strict/Lax cookie to no
+ * third-party iframe: then SameSite=None, with Partitioned (CHIPS) so the browser keeps it per
+ * embedding site — the same browser on the same intranet is the same user after a reload, and
+ * no other site's page can make the browser send it (the Origin check refuses them too).
+ */
+export function userCookie(userKey: string, isEmbeddable: boolean): string {
+  const sameSite = isEmbeddable ? 'SameSite=None; Partitioned' : 'SameSite=Strict';
+  return `${USER_COOKIE}=${userKey}; Path=${TOKEN_PATH}; Max-Age=${USER_COOKIE_MAX_AGE_S}; HttpOnly; Secure; ${sameSite}`;
+}
+
+const tokenRequestSchema = z.object({ userHint: z.string().max(4096).optional() }).catch({});
+
 export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpointDeps): void {
   const doFetch = deps.fetch ?? fetch;
+  const guard: restify.RequestHandler = deps.originGuard ?? ((_req, _res, next) => next());
 
-  server.post(TOKEN_PATH, async (req, res) => {
+  server.post(TOKEN_PATH, guard, async (req, res) => {
     const started = performance.now();
-    const userKey = userCookieOf(req) ?? randomBytes(18).toString('base64url');
+    const hinted = hintedUserKey(tokenRequestSchema.parse(req.body ?? {}).userHint, deps.userHints, deps.logger);
+    const cookieKey = userCookieOf(req) ?? randomBytes(18).toString('base64url');
+    // A hinted user is the same person on every device; the cookie stays for visits without one.
+    const userId = hinted ? `dl_${HINTED_USER_PREFIX}${hinted}` : `dl_${cookieKey}`;
     let response: Response;
     try {
       response = await doFetch(`${deps.endpoint}/tokens/generate`, {
         method: 'POST',
         headers: { authorization: `Bearer ${deps.secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ user: { id: `dl_${userKey}` } }),
+        body: JSON.stringify({ user: { id: userId } }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
@@ -70,16 +95,13 @@ export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpoin
       return;
     }
     res.header('cache-control', 'no-store');
-    res.header(
-      'set-cookie',
-      `${USER_COOKIE}=${userKey}; Path=${TOKEN_PATH}; Max-Age=${USER_COOKIE_MAX_AGE_S}; HttpOnly; Secure; SameSite=Strict`,
-    );
+    res.header('set-cookie', userCookie(cookieKey, deps.isEmbeddable ?? false));
     res.send(200, {
       token: generated.data.token,
       conversationId: generated.data.conversationId,
       expires_in: generated.data.expires_in,
       domain: deps.endpoint,
     });
-    deps.logger.info('webchat.token.issued', { ms: Math.round(performance.now() - started) });
+    deps.logger.info('webchat.token.issued', { ms: Math.round(performance.now() - started), hinted: hinted !== undefined });
   });
 }
