@@ -53,11 +53,11 @@ describe('the phone route as a tap, over /api/messages', () => {
       locale: 'en-GB',
     };
   };
-  const webChat = () => ({
+  const webChat = (): Partial<Activity> => ({
     channelId: 'webchat',
     recipient: BOT,
     from: { id: `web-${randomUUID()}`, name: '', role: 'user' },
-    conversation: { id: randomUUID() },
+    conversation: { id: randomUUID(), isGroup: false, conversationType: 'personal', name: '' },
     locale: 'nl-BE',
   });
 
