@@ -5,6 +5,7 @@ import type restify from 'restify';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { errorFields, type Logger } from '../logger.js';
+import { readUserCookie, userCookieHeader } from './userCookie.js';
 import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, LocalConversations } from './localConversations.js';
 
@@ -42,7 +43,12 @@ export interface LocalDirectLineDeps {
   readonly originGuard?: restify.RequestHandler;
   /** WEBCHAT_USER_HINT_SECRET: a valid signed hint names the user instead of the browser. */
   readonly userHints?: UserHintSettings;
+  /** Embedded in other sites' pages (WEBCHAT_EMBED_ORIGINS set): the cookie lives in a third-party iframe. */
+  readonly isEmbeddable?: boolean;
 }
+
+/** The browser's user id, also kept in a cookie: a third-party iframe may have no localStorage. */
+const USER_COOKIE = 'webchat_local_user';
 
 /** The user id the page keeps in localStorage; anything else gets a fresh one. */
 const userIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
@@ -176,11 +182,15 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     }
     const start = startSchema.safeParse(req.body ?? undefined);
     const body = start.success ? start.data : undefined;
-    // A signed hint names the person (the same id on every device); else the browser's own id,
-    // which may never look like a hinted one.
+    // A signed hint names the person (the same id on every device); else the browser's own id —
+    // its cookie, else what its page kept in localStorage — which may never look like a hinted one.
     const hinted = hintedUserKey(body?.userHint, deps.userHints, logger);
-    const askedId = userIdSchema.refine((id) => !id.startsWith(HINTED_USER_PREFIX)).safeParse(body?.user?.id);
-    const userId = hinted ? `${HINTED_USER_PREFIX}${hinted}` : askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`;
+    const browserIdSchema = userIdSchema.refine((id) => !id.startsWith(HINTED_USER_PREFIX));
+    const fromCookie = browserIdSchema.safeParse(readUserCookie(req, USER_COOKIE));
+    const askedId = browserIdSchema.safeParse(body?.user?.id);
+    const browserId = fromCookie.success ? fromCookie.data : askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`;
+    const userId = hinted ? `${HINTED_USER_PREFIX}${hinted}` : browserId;
+    res.header('set-cookie', userCookieHeader(USER_COOKIE, browserId, LOCAL_DIRECT_LINE_BASE, deps.isEmbeddable ?? false));
     const name = z.string().trim().min(1).max(100).safeParse(body?.user?.name);
     const locale = localeSchema.safeParse(body?.locale);
     const issued = conversations.create({ id: userId, name: name.success ? name.data : undefined }, locale.success ? locale.data : undefined);

@@ -171,6 +171,7 @@ export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebC
       logger,
       clock: deps.clock,
       originGuard,
+      isEmbeddable: embedOrigins.length > 0,
       ...(userHints ? { userHints } : {}),
       ...(deps.localLimits ? { limits: deps.localLimits } : {}),
     });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
 import { errorFields, type Logger } from '../logger.js';
+import { readUserCookie, userCookieHeader } from './userCookie.js';
 import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 
 /**
@@ -11,11 +12,10 @@ import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './user
  *
  * The user id is `dl_` + random: Direct Line embeds it in the token, so the browser cannot
  * claim someone else's id (and with it their listings, whose tenant is channel + user). It is
- * kept in an HttpOnly cookie so the same browser is the same user after a reload.
+ * kept in an HttpOnly cookie so the same browser is the same user after a reload (userCookie.ts).
  */
 export const TOKEN_PATH = '/api/webchat/token';
 const USER_COOKIE = 'webchat_user';
-const USER_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{22,43}$/;
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -39,28 +39,6 @@ const generatedSchema = z.object({
   expires_in: z.number().int().positive(),
 });
 
-function userCookieOf(req: restify.Request): string | undefined {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    const value = rest.join('=');
-    if (name === USER_COOKIE && COOKIE_VALUE.test(value)) return value;
-  }
-  return undefined;
-}
-
-/**
- * The per-browser cookie. On the bot's own page it is first-party: SameSite=Strict. Inside an
- * intranet page's iframe it is third-party, and browsers send a SameSite=Strict/Lax cookie to no
- * third-party iframe: then SameSite=None, with Partitioned (CHIPS) so the browser keeps it per
- * embedding site — the same browser on the same intranet is the same user after a reload, and
- * no other site's page can make the browser send it (the Origin check refuses them too).
- */
-export function userCookie(userKey: string, isEmbeddable: boolean): string {
-  const sameSite = isEmbeddable ? 'SameSite=None; Partitioned' : 'SameSite=Strict';
-  return `${USER_COOKIE}=${userKey}; Path=${TOKEN_PATH}; Max-Age=${USER_COOKIE_MAX_AGE_S}; HttpOnly; Secure; ${sameSite}`;
-}
-
 const tokenRequestSchema = z.object({ userHint: z.string().max(4096).optional() }).catch({});
 
 export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpointDeps): void {
@@ -70,7 +48,8 @@ export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpoin
   server.post(TOKEN_PATH, guard, async (req, res) => {
     const started = performance.now();
     const hinted = hintedUserKey(tokenRequestSchema.parse(req.body ?? {}).userHint, deps.userHints, deps.logger);
-    const cookieKey = userCookieOf(req) ?? randomBytes(18).toString('base64url');
+    const stored = readUserCookie(req, USER_COOKIE);
+    const cookieKey = stored && COOKIE_VALUE.test(stored) ? stored : randomBytes(18).toString('base64url');
     // A hinted user is the same person on every device; the cookie stays for visits without one.
     const userId = hinted ? `dl_${HINTED_USER_PREFIX}${hinted}` : `dl_${cookieKey}`;
     let response: Response;
@@ -95,7 +74,7 @@ export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpoin
       return;
     }
     res.header('cache-control', 'no-store');
-    res.header('set-cookie', userCookie(cookieKey, deps.isEmbeddable ?? false));
+    res.header('set-cookie', userCookieHeader(USER_COOKIE, cookieKey, TOKEN_PATH, deps.isEmbeddable ?? false));
     res.send(200, {
       token: generated.data.token,
       conversationId: generated.data.conversationId,
