@@ -7,6 +7,7 @@ import { createAdapter } from '../../src/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { registerWebChat } from '../../src/webchat/registerWebChat.js';
+import { signUserHint, userKeyOf } from '../../src/webchat/userHint.js';
 
 const SECRET = 'direct-line-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -135,5 +136,83 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
     expect(csp).toContain(`connect-src 'self' ${origin} wss://${host};`);
     const script = await (await fetch(`${baseUrl}/webchat/page.js`)).text();
     expect(script).toContain('/api/webchat/token');
+  });
+});
+
+describe('the token endpoint embedded in intranet pages (WEBCHAT_EMBED_ORIGINS, WEBCHAT_USER_HINT_SECRET)', () => {
+  const HINT_SECRET = 'intranet-and-bot-share-this-secret-for-tests';
+  const INTRANET = 'https://intranet.example.org';
+  let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
+  let server: restify.Server;
+  let baseUrl = '';
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    directLine = await startFakeDirectLine();
+    const config = loadConfig({ DIRECT_LINE_SECRET: SECRET });
+    const logger = createLogger('info', (line) => logs.push(line));
+    server = restify.createServer({ handleUncaughtExceptions: false });
+    server.use(restify.plugins.bodyParser({ mapParams: false }));
+    registerWebChat(server, {
+      adapter: createAdapter(config, logger),
+      bot: new ActivityHandler(),
+      logger,
+      clock: () => new Date(),
+      settings: {
+        directLineSecret: SECRET,
+        directLineEndpoint: directLine.endpoint,
+        appId: undefined,
+        defaultLocale: 'fr',
+        embedOrigins: [INTRANET],
+        pageOrigin: 'https://bot.example.org',
+        userHintSecret: HINT_SECRET,
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await directLine?.close();
+  });
+
+  beforeEach(() => {
+    directLine.received.length = 0;
+  });
+
+  const token = (headers: Record<string, string>, body: unknown = {}) =>
+    fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const usersAsked = () => directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
+
+  it.each([
+    ['the bot’s own page', 'https://bot.example.org', 200],
+    ['an embedding page', INTRANET, 200],
+    ['another site', 'https://evil.example.net', 403],
+  ])('from %s (%s): %s', async (_what, origin, status) => {
+    const response = await token({ origin });
+    expect(response.status).toBe(status);
+    if (status === 403) {
+      expect(directLine.received).toHaveLength(0);
+      expect(await response.text()).not.toContain('token');
+    }
+  });
+
+  it('keeps its per-browser cookie usable in a third-party iframe (SameSite=None; Partitioned)', async () => {
+    const response = await token({ origin: INTRANET });
+    expect(response.headers.get('set-cookie')).toMatch(/^webchat_user=[A-Za-z0-9_-]+; Path=\/api\/webchat\/token; Max-Age=\d+; HttpOnly; Secure; SameSite=None; Partitioned$/);
+  });
+
+  it('names the user after a valid signed hint, the same on every device; ignores a forged one', async () => {
+    const hint = signUserHint('entra-object-id-0007', HINT_SECRET, new Date());
+    await token({ origin: INTRANET, cookie: 'webchat_user=aaaaaaaaaaaaaaaaaaaaaaaa' }, { userHint: hint });
+    await token({ origin: INTRANET }, { userHint: signUserHint('entra-object-id-0007', HINT_SECRET, new Date()) });
+    await token({ origin: INTRANET, cookie: 'webchat_user=aaaaaaaaaaaaaaaaaaaaaaaa' }, { userHint: signUserHint('entra-object-id-0007', 'a-forged-secret-a-forged-secret-a-forged', new Date()) });
+    const [first, second, forged] = usersAsked();
+    expect(first).toBe(`dl_hint_${userKeyOf('entra-object-id-0007', HINT_SECRET)}`);
+    expect(second).toBe(first);
+    expect(forged).toBe('dl_aaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(logs.join('\n')).toContain('"reason":"signature"');
+    expect(logs.join('\n')).not.toContain('entra-object-id');
   });
 });
