@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { CLOCK_SKEW_S, hintedUserKey, MAX_LIFETIME_S, signUserHint, userKeyOf, verifyUserHint } from '../../src/webchat/userHint.js';
@@ -66,5 +69,21 @@ describe('the signed user hint', () => {
     expect(lines.join('\n')).toContain('"reason":"not_configured"');
     expect(lines.join('\n')).not.toContain('alice');
     expect(lines.join('\n')).not.toContain(hint.split('.')[1]);
+  });
+});
+
+describe('the README’s recipe for the intranet server', () => {
+  it('makes hints the bot accepts, for the person named', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const code = /```js\n(const \{ createHmac \}[\s\S]*?function checkinatworkUserHint[\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const make = new Function('require', 'process', `${code ?? ''}\nreturn checkinatworkUserHint;`)(createRequire(path.resolve('package.json')), {
+      env: { WEBCHAT_USER_HINT_SECRET: SECRET },
+    }) as (subject: string) => string;
+    const hint = make('entra-oid-readme');
+    expect(verifyUserHint(hint, SECRET, new Date())).toEqual({ ok: true, userKey: userKeyOf('entra-oid-readme', SECRET) });
+    // Five minutes: still good in four, refused in seven.
+    expect(verifyUserHint(hint, SECRET, new Date(Date.now() + 4 * 60_000)).ok).toBe(true);
+    expect(verifyUserHint(hint, SECRET, new Date(Date.now() + 7 * 60_000)).ok).toBe(false);
   });
 });
