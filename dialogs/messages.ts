@@ -193,3 +193,9 @@ export function reminderText(reminder: { readonly locale: string }, centre: Cont
   const locale: Locale = isLocale(reminder.locale) ? reminder.locale : 'fr';
   return `${t(locale, 'reminder.message')}\n\n${routeText(locale, getCentreStatus(centre.schedule, now), centre, now)}`;
 }
+
+/** The reminder with the route's button: the moment it opens is the moment to call. */
+export function reminderActivity(reminder: { readonly locale: string }, centre: ContactCentreConfig, now: Date): Partial<Activity> {
+  const locale: Locale = isLocale(reminder.locale) ? reminder.locale : 'fr';
+  return textActivity(reminderText(reminder, centre, now), contactRouteActions(locale, getCentreStatus(centre.schedule, now), centre));
+}

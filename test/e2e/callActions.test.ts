@@ -96,6 +96,18 @@ describe('the phone route as a tap, over /api/messages', () => {
     expect(actions.some((a) => a.url?.startsWith('tel:'))).toBe(false);
   });
 
+  it('Teams: the reminder sent when the centre opens carries the call button too', async () => {
+    now = INSTANTS.closed;
+    const shape = teams();
+    await channel.send({ ...shape, text: CATALOGS.en.actions.remindMe });
+    now = new Date('2026-11-30T06:00:30Z'); // Monday 07:00:30 in Brussels: open
+    const before = channel.received.length;
+    expect(await app.reminders.tick()).toBeGreaterThanOrEqual(1);
+    const proactive = channel.received.slice(before).find((a) => a.conversation?.id === shape.conversation.id);
+    expect(proactive?.text).toContain(`[02 511 51 51](${TEL})`);
+    expect(cardActions(proactive)).toEqual([{ type: 'Action.OpenUrl', title: 'Call 02 511 51 51', url: TEL }]);
+  });
+
   it('Web Chat: the verdict has an openUrl button to tel: and a tel: link in its text', async () => {
     now = INSTANTS.open;
     const verdict = await contactCentreVerdict(webChat(), ['Ben ik vandaag vrijgesteld?', 'mijn eigen bedrijf', '2']);
