@@ -133,29 +133,22 @@ export function renderPage({ locale, mode, nonce, bundlePath, scriptPath, isEmbe
 <style nonce="${e(nonce)}">${PAGE_CSS}</style>
 ${mode === 'off' ? '' : `<script src="${e(bundlePath)}" defer></script>\n`}<script src="${e(scriptPath)}" nonce="${e(nonce)}" defer></script>
 </head>`;
-  if (isEmbedded) {
-    return `${head}
-<body class="embedded">
-<main id="main" aria-labelledby="page-title">
-<h1 id="page-title" class="visually-hidden">${e(CATALOGS[locale].embed.heading)}</h1>
-<section id="chat" class="chat" aria-label="${e(text.chatLabel)}">
-${status}
-</section>
-</main>
-<footer><p>${e(text.privacy)}</p></footer>
-</body>
-</html>
-`;
-  }
-  return `${head}
-<body>
-<a class="skip" href="#chat">${e(text.skipToChat)}</a>
-<header class="banner"><p>${e(text.brand)}</p></header>
-<main id="main" aria-labelledby="page-title">
-<h1 id="page-title">${e(text.heading)}</h1>
+  // Embedded: the chat only, under a heading for screen readers (the panel has the visible title).
+  const intro = isEmbedded
+    ? `<h1 id="page-title" class="visually-hidden">${e(CATALOGS[locale].embed.heading)}</h1>`
+    : `<h1 id="page-title">${e(text.heading)}</h1>
 <p class="intro">${e(text.intro)}</p>
-<p class="hint">${e(text.example)}</p>
-<section id="chat" class="chat" tabindex="-1" aria-label="${e(text.chatLabel)}">
+<p class="hint">${e(text.example)}</p>`;
+  const top = isEmbedded
+    ? '<body class="embedded">'
+    : `<body>
+<a class="skip" href="#chat">${e(text.skipToChat)}</a>
+<header class="banner"><p>${e(text.brand)}</p></header>`;
+  return `${head}
+${top}
+<main id="main" aria-labelledby="page-title">
+${intro}
+<section id="chat" class="chat"${isEmbedded ? '' : ' tabindex="-1"'} aria-label="${e(text.chatLabel)}">
 ${status}
 </section>
 </main>

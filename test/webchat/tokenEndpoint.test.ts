@@ -5,8 +5,8 @@ import restify from 'restify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapter.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { registerWebChat } from '../../src/webchat/registerWebChat.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { registerWebChat, type WebChatSettings } from '../../src/webchat/registerWebChat.js';
 import { signUserHint, userKeyOf } from '../../src/webchat/userHint.js';
 
 const SECRET = 'direct-line-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -51,6 +51,23 @@ async function startFakeDirectLine(): Promise<{ endpoint: string; received: Rece
   };
 }
 
+/** The Web Chat routes in Direct Line mode on a loopback port, the service being `endpoint`. */
+async function startTokenServer(endpoint: string, logger: Logger, extra: Partial<WebChatSettings> = {}): Promise<{ server: restify.Server; baseUrl: string }> {
+  const config = loadConfig({ DIRECT_LINE_SECRET: SECRET });
+  const server = restify.createServer({ handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  // The endpoint comes through the registration's settings: config accepts only https.
+  registerWebChat(server, {
+    adapter: createAdapter(config, logger),
+    bot: new ActivityHandler(),
+    logger,
+    clock: () => new Date(),
+    settings: { directLineSecret: SECRET, directLineEndpoint: endpoint, appId: undefined, defaultLocale: 'fr', ...extra },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
   let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
   let server: restify.Server;
@@ -58,20 +75,7 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
 
   beforeAll(async () => {
     directLine = await startFakeDirectLine();
-    const config = loadConfig({ DIRECT_LINE_SECRET: SECRET });
-    const logger = createLogger('silent');
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    server.use(restify.plugins.bodyParser({ mapParams: false }));
-    // The endpoint comes through the registration's settings: config accepts only https.
-    registerWebChat(server, {
-      adapter: createAdapter(config, logger),
-      bot: new ActivityHandler(),
-      logger,
-      clock: () => new Date(),
-      settings: { directLineSecret: SECRET, directLineEndpoint: directLine.endpoint, appId: undefined, defaultLocale: 'fr' },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, baseUrl } = await startTokenServer(directLine.endpoint, createLogger('silent')));
   });
 
   afterAll(async () => {
@@ -149,27 +153,9 @@ describe('the token endpoint embedded in intranet pages (WEBCHAT_EMBED_ORIGINS, 
 
   beforeAll(async () => {
     directLine = await startFakeDirectLine();
-    const config = loadConfig({ DIRECT_LINE_SECRET: SECRET });
     const logger = createLogger('info', (line) => logs.push(line));
-    server = restify.createServer({ handleUncaughtExceptions: false });
-    server.use(restify.plugins.bodyParser({ mapParams: false }));
-    registerWebChat(server, {
-      adapter: createAdapter(config, logger),
-      bot: new ActivityHandler(),
-      logger,
-      clock: () => new Date(),
-      settings: {
-        directLineSecret: SECRET,
-        directLineEndpoint: directLine.endpoint,
-        appId: undefined,
-        defaultLocale: 'fr',
-        embedOrigins: [INTRANET],
-        pageOrigin: 'https://bot.example.org',
-        userHintSecret: HINT_SECRET,
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const embedding = { embedOrigins: [INTRANET], pageOrigin: 'https://bot.example.org', userHintSecret: HINT_SECRET };
+    ({ server, baseUrl } = await startTokenServer(directLine.endpoint, logger, embedding));
   });
 
   afterAll(async () => {
