@@ -25,6 +25,9 @@ async function transcript(chat: FrameLocator): Promise<string> {
   return (await chat.locator('#webchat').innerText()).replace(/[\u2018\u2019]/g, "'");
 }
 
+/** The browser's, inside evaluate() callbacks (the tests are type-checked without the DOM library). */
+declare const getComputedStyle: (element: unknown) => { getPropertyValue(name: string): string; readonly animationName: string; readonly backgroundColor: string };
+
 /** The launcher's shadow root, where the widget lives. */
 const shadowActive = (page: Page) =>
   page.evaluate(`(() => { const el = document.querySelector('[data-checkinatwork-chat]')?.shadowRoot?.activeElement; return el ? (el.className || el.tagName) : null; })()`);
@@ -153,6 +156,35 @@ describe('the chat embedded in an intranet page (embed.js)', () => {
     expect([...seen].every((where) => ['frame', 'close', 'end'].includes(where))).toBe(true);
     expect(await page.evaluate('document.activeElement?.hasAttribute("data-checkinatwork-chat") ?? false')).toBe(true);
     await page.close();
+  });
+
+  it('takes its options: a light colour gets dark text, a bad one is refused, left side, English, no motion when asked', { timeout: 60_000 }, async () => {
+    host.setPage('/options', await samplePage(bot.baseUrl, 'data-locale="en" data-color="#fd0" data-position="left" data-label="Site help"'));
+    host.setPage('/bad-colour', await samplePage(bot.baseUrl, 'data-locale="de" data-color="red; background: url(https://evil.example.net/x)"'));
+    const { page } = await open(`${host.origin}/options`);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const button = page.locator('[data-checkinatwork-chat]').getByRole('button', { name: 'Site help' });
+    await button.waitFor();
+    const style = (property: string) => button.evaluate((el, name) => getComputedStyle(el).getPropertyValue(name), property);
+    expect(await style('background-color')).toBe('rgb(255, 221, 0)');
+    expect(await style('color')).toBe('rgb(0, 0, 0)'); // black on yellow: 15:1; white would be 1.4:1
+    expect((await button.boundingBox())?.x).toBeLessThan(100);
+    await button.click();
+    const panel = page.getByRole('dialog', { name: CATALOGS.en.embed.title });
+    await panel.waitFor();
+    expect(await panel.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+    expect(await page.locator('[data-checkinatwork-chat] iframe').getAttribute('title')).toBe(CATALOGS.en.embed.frameTitle);
+    await page.close();
+
+    const bad = await open(`${host.origin}/bad-colour`);
+    const warnings: string[] = [];
+    bad.page.on('console', (message) => warnings.push(message.text()));
+    await bad.page.reload();
+    const german = bad.page.locator('[data-checkinatwork-chat]').getByRole('button', { name: CATALOGS.de.embed.launcher });
+    await german.waitFor();
+    expect(await german.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(10, 88, 165)');
+    expect(warnings.join('\n')).toContain('data-color');
+    await bad.page.close();
   });
 
   it('has no serious or critical accessibility violation with the panel open (axe-core)', { timeout: 60_000 }, async () => {
