@@ -262,6 +262,16 @@ describe('the chat embedded in an intranet page (embed.js)', () => {
     }
   });
 
+  it('fetches a fresh hint from data-user-hint-url when the panel opens', { timeout: 60_000 }, async () => {
+    host.setPage('/api/chat-hint', signUserHint('entra-object-id-0002', HINT_SECRET, INSTANTS.open));
+    host.setPage('/hint-url', await samplePage(bot.baseUrl, 'data-locale="nl" data-title="Hulp bij aanwezigheidsregistratie" data-user-hint-url="/api/chat-hint"'));
+    const { page } = await open(`${host.origin}/hint-url`);
+    const started = page.waitForResponse((r) => r.url() === `${bot.baseUrl}/v3/directline/conversations` && r.request().method() === 'POST');
+    await launcher(page).click();
+    expect(((await (await started).json()) as { userId?: string }).userId).toBe(`hint_${userKeyOf('entra-object-id-0002', HINT_SECRET)}`);
+    await page.close();
+  });
+
   it('is refused on a page whose origin is not in WEBCHAT_EMBED_ORIGINS: no launcher, frame blocked, conversation refused', { timeout: 60_000 }, async () => {
     const { page } = await open(`${stranger.origin}/`);
     const warnings: string[] = [];
