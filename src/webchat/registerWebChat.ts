@@ -91,10 +91,6 @@ function serveScript(server: restify.Server, script: StaticScript, extraHeaders:
 }
 
 /**
- * The Web Chat page (`GET /`), its scripts, and the way it reaches the bot: the local Direct
- * Line path or the token endpoint (see webChatModeOf). Registers routes only; touches no other.
- */
-/**
  * Refuses, before anything else runs, a browser request from an origin that may not use the chat
  * (origins.ts decides). The origin is logged (a site's address, not a person's): it is what an
  * administrator adds to WEBCHAT_EMBED_ORIGINS.
@@ -109,6 +105,11 @@ function guardOrigin(allowlist: OriginAllowlist, logger: Logger): restify.Reques
   };
 }
 
+/**
+ * The Web Chat page (`GET /`, and `/?embed=1` inside embed.js's panel), its scripts, embed.js,
+ * and the way it reaches the bot: the local Direct Line path or the token endpoint (see
+ * webChatModeOf), both behind the Origin allowlist. Registers routes only; touches no other.
+ */
 export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebChatMode {
   const { settings, logger } = deps;
   const mode = webChatModeOf(settings);
