@@ -200,6 +200,10 @@ describe('the chat embedded in an intranet page (embed.js)', () => {
     // The rules ran on the widget and inside the conversation's frame too.
     expect(results.passes.some((rule) => rule.id === 'button-name')).toBe(true);
     expect(results.passes.some((rule) => rule.id === 'frame-title')).toBe(true);
+    // Inside the conversation's (cross-origin) frame: targets there are [frame, element].
+    expect(results.passes.some((rule) => rule.nodes.some((node) => node.target.length > 1))).toBe(true);
+    // Inside the widget's shadow root: targets there are [[host, element]].
+    expect(results.passes.some((rule) => rule.nodes.some((node) => Array.isArray(node.target[0])))).toBe(true);
     await page.close();
   });
 
