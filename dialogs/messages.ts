@@ -105,6 +105,35 @@ export function formatOpening(locale: Locale, at: DateTime | undefined, now: Dat
   return t(locale, 'opening.later', { weekday: at.setLocale(locale).toFormat('cccc'), date: formatDayMonth(locale, at), time });
 }
 
+/**
+ * `+32 2 511 51 51` → `tel:+3225115151`: a global number as RFC 3966 wants it (+ and digits),
+ * the form every phone's dialer takes. Undefined when the configured number is not one.
+ */
+export function telUrl(phoneInternational: string): string | undefined {
+  const compact = phoneInternational.replace(/[\s().\/-]/g, '');
+  return /^\+[1-9]\d{5,14}$/.test(compact) ? `tel:${compact}` : undefined;
+}
+
+/** The number as people read it, a link that dials it on a phone (one tap); the digits stay visible. */
+function phoneLink(centre: ContactCentreConfig): string {
+  const url = telUrl(centre.phoneInternational);
+  return url ? `[${centre.phone}](${url})` : centre.phone;
+}
+
+/**
+ * The buttons of the route of step 3.2: "Call 02 511 51 51" (a tel: link) while the centre is
+ * open; the contact form when it is closed and its address is configured. They open a URL and
+ * send nothing to the bot; their label names the number, so a desktop without a dialer still
+ * shows what to call.
+ */
+export function contactRouteActions(locale: Locale, status: CentreStatus, centre: ContactCentreConfig): CardAction[] {
+  if (status.isOpen) {
+    const url = telUrl(centre.phoneInternational);
+    return url ? [{ type: ActionTypes.OpenUrl, title: t(locale, 'contactActions.call', { phone: centre.phone }), value: url }] : [];
+  }
+  return centre.contactFormUrl ? [{ type: ActionTypes.OpenUrl, title: t(locale, 'contactActions.contactForm'), value: centre.contactFormUrl }] : [];
+}
+
 function formLink(locale: Locale, centre: ContactCentreConfig): string {
   return centre.contactFormUrl ? t(locale, 'route.formUrl', { url: centre.contactFormUrl }) : t(locale, 'route.formNoUrl');
 }
@@ -125,7 +154,7 @@ export function routeText(locale: Locale, status: CentreStatus, centre: ContactC
     return [
       t(locale, 'route.phone', {
         closesAt: formatTime(status.closesAt),
-        phone: centre.phone,
+        phone: phoneLink(centre),
         phoneInternational: centre.phoneInternational,
       }),
       menuText(locale, centre),
@@ -144,7 +173,8 @@ export function verdictActivity(locale: Locale, outcome: Outcome, centre: Contac
   if (outcome.isExempt) parts.push(t(locale, 'procedure.caveat'), t(locale, 'evidence.offer'));
   const clauses = outcome.clauses.map((c) => translateDynamic(locale, `clause.${c}`)).join(' ; ');
   parts.push(`_${t(locale, 'procedure.basis', { clauses })}_`);
-  return textActivity(parts.join('\n\n'), followUpActions(locale, outcome, status?.isOpen === false));
+  const route = status ? contactRouteActions(locale, status, centre) : [];
+  return textActivity(parts.join('\n\n'), [...route, ...followUpActions(locale, outcome, status?.isOpen === false)]);
 }
 
 /** The quick answer to "is the contact centre open?": yes until when, or no and when it opens. */
@@ -152,7 +182,7 @@ export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig
   const status = getCentreStatus(centre.schedule, now);
   let text: string;
   if (status.isOpen) {
-    text = t(locale, 'centre.open', { closesAt: formatTime(status.closesAt), phone: centre.phone });
+    text = t(locale, 'centre.open', { closesAt: formatTime(status.closesAt), phone: phoneLink(centre) });
   } else {
     const params = { opensAt: formatOpening(locale, status.opensAt, now), form: formLink(locale, centre) };
     text = status.holiday
@@ -160,7 +190,7 @@ export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig
       : t(locale, 'centre.closed', params);
   }
   const remind = status.isOpen ? [] : [sayAction(t(locale, 'actions.remindMe'))];
-  return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`, remind);
+  return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`, [...contactRouteActions(locale, status, centre), ...remind]);
 }
 
 /**
@@ -178,4 +208,10 @@ export async function refuse(prompt: PromptValidatorContext<unknown>, message: s
 export function reminderText(reminder: { readonly locale: string }, centre: ContactCentreConfig, now: Date): string {
   const locale: Locale = isLocale(reminder.locale) ? reminder.locale : 'fr';
   return `${t(locale, 'reminder.message')}\n\n${routeText(locale, getCentreStatus(centre.schedule, now), centre, now)}`;
+}
+
+/** The reminder with the route's button: the moment it opens is the moment to call. */
+export function reminderActivity(reminder: { readonly locale: string }, centre: ContactCentreConfig, now: Date): Partial<Activity> {
+  const locale: Locale = isLocale(reminder.locale) ? reminder.locale : 'fr';
+  return textActivity(reminderText(reminder, centre, now), contactRouteActions(locale, getCentreStatus(centre.schedule, now), centre));
 }

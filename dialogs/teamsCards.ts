@@ -1,7 +1,18 @@
-import { type Activity, CardFactory, type CardAction, type TurnContext } from 'botbuilder';
+import { ActionTypes, type Activity, CardFactory, type CardAction, type TurnContext } from 'botbuilder';
 
 /** Teams renders Adaptive Cards up to schema 1.5. */
 const TEAMS_CARD_VERSION = '1.5';
+
+/**
+ * A button that opens a URL (the contact form, `tel:` to call the contact centre) stays one:
+ * Action.OpenUrl. Teams opens tel: from it on its mobile apps; its desktop and web clients may
+ * ignore it (microsoft/AdaptiveCards#3905), which is why the number is also in the text, as a
+ * link, and in the button's label.
+ */
+function cardActionOf(action: CardAction): Record<string, unknown> {
+  if (action.type === ActionTypes.OpenUrl) return { type: 'Action.OpenUrl', title: action.title, url: String(action.value) };
+  return { type: 'Action.Submit', title: action.title, data: { msteams: { type: 'imBack', value: String(action.value ?? action.title) } } };
+}
 
 /**
  * In Teams, suggested actions show only in personal chats and vanish after the next message;
@@ -18,11 +29,7 @@ export function asTeamsCard(activity: Partial<Activity>): Partial<Activity> {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: TEAMS_CARD_VERSION,
     body: [],
-    actions: actions.map((action: CardAction) => ({
-      type: 'Action.Submit',
-      title: action.title,
-      data: { msteams: { type: 'imBack', value: String(action.value ?? action.title) } },
-    })),
+    actions: actions.map(cardActionOf),
   });
   return { ...rest, attachments: [...(activity.attachments ?? []), card] };
 }

@@ -9,7 +9,8 @@ import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks
 import { createLogger, type Logger } from './logger.js';
 import { ListingOutbox, type OutboxRetryPolicy } from './listing/outbox.js';
 import { createPendingWorkerSeal } from './listing/pendingWorker.js';
-import { reminderText } from '../dialogs/messages.js';
+import { reminderActivity } from '../dialogs/messages.js';
+import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
 import type { Stores } from './storage/connect.js';
@@ -96,7 +97,8 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     appId: config.bot.appId ?? '',
     clock,
     logger,
-    message: (reminder) => reminderText(reminder, config.contactCentre, clock()),
+    message: (reminder) => reminderActivity(reminder, config.contactCentre, clock()),
+    prepare: useTeamsCards,
     intervalMs: config.reminders.checkIntervalSeconds * 1000,
   });
   return {

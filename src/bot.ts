@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions } from '../dialogs/evidenceDialog.js';
 import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';
 import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
-import { centreStatusActivity, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
+import { centreStatusActivity, contactRouteActions, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { canUseListing, tenantKeyOf } from '../dialogs/tenant.js';
@@ -327,7 +327,9 @@ export class EmergencyBot extends ActivityHandler {
     const centre = this.deps.config.contactCentre;
     const status = getCentreStatus(centre.schedule, now);
     if (status.isOpen) {
-      await context.sendActivity(textActivity(`${t(locale, 'reminder.alreadyOpen')}\n\n${routeText(locale, status, centre, now)}`));
+      await context.sendActivity(
+        textActivity(`${t(locale, 'reminder.alreadyOpen')}\n\n${routeText(locale, status, centre, now)}`, contactRouteActions(locale, status, centre)),
+      );
       return;
     }
     if (!status.opensAt) {

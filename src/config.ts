@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getCentreStatus, type OpeningSchedule, parseWeeklyHours } from './contactCentre/index.js';
 import { LOCALES, type Locale } from './i18n/index.js';
 import { isLoopbackHost, isLoopbackUrl } from './http/loopback.js';
+import { parseOrigins } from './webchat/origins.js';
 
 /**
  * The only reader of process.env. Every setting is validated here so that a bad value stops
@@ -98,6 +99,14 @@ export interface WebChatConfig {
    * Container Apps, Front Door: 1 each). 0: the TCP peer is the client (X-Forwarded-For ignored).
    */
   readonly trustedProxyHops: number;
+  /**
+   * WEBCHAT_EMBED_ORIGINS: the intranet/extranet pages allowed to embed the chat (embed.js): the
+   * embedded page's frame-ancestors, and the browser origins besides the bot's own that may
+   * start a conversation. Empty: nobody may frame the page.
+   */
+  readonly embedOrigins: readonly string[];
+  /** WEBCHAT_USER_HINT_SECRET: shared with the intranet's server to sign user hints (userHint.ts). */
+  readonly userHintSecret: string | undefined;
 }
 
 export interface TeamsConfig {
@@ -245,7 +254,12 @@ const envSchema = z.object({
       .optional(),
   ),
   CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
-  CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
+  CONTACT_CENTRE_PHONE_INTERNATIONAL: z
+    .string()
+    .trim()
+    .default('+32 2 511 51 51')
+    // The tel: links and call buttons are made from it (+, then digits; spaces and dots allowed).
+    .refine((phone) => /^\+[1-9]\d{5,14}$/.test(phone.replace(/[\s().\/-]/g, '')), 'must be an international number such as +32 2 511 51 51'),
   CONTACT_CENTRE_HOURS: z.string().trim().min(1).default('mon-fri 07:00-20:00'),
   CONTACT_CENTRE_TIME_ZONE: z
     .string()
@@ -288,6 +302,16 @@ const envSchema = z.object({
   DIRECT_LINE_ENDPOINT: z
     .url({ protocol: /^https$/, message: 'must be an https URL' })
     .default('https://directline.botframework.com/v3/directline'),
+  WEBCHAT_EMBED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseOrigins(text);
+      if (parsed.ok) return parsed.origins;
+      ctx.addIssue({ code: 'custom', message: `${parsed.error} — expected comma-separated origins such as https://intranet.example.org` });
+      return z.NEVER;
+    }),
+  WEBCHAT_USER_HINT_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters, e.g. from `openssl rand -hex 32`').optional()),
   APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
     z
       .string()
@@ -395,6 +419,8 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
       userCookieSecret: e.WEBCHAT_USER_SECRET,
       trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+      embedOrigins: e.WEBCHAT_EMBED_ORIGINS,
+      userHintSecret: e.WEBCHAT_USER_HINT_SECRET,
     },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     teams: {

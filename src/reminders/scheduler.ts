@@ -1,4 +1,4 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { Clock } from '../clock.js';
 import { errorFields, type Logger } from '../logger.js';
 import type { Reminder, ReminderStore } from './reminderStore.js';
@@ -10,8 +10,10 @@ export interface ReminderSchedulerDeps {
   readonly appId: string;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** What to say when the reminder fires (the phone route, computed at that moment). */
-  readonly message: (reminder: Reminder) => Promise<string> | string;
+  /** What to say when the reminder fires (the phone route, computed at that moment), text or activity. */
+  readonly message: (reminder: Reminder) => Promise<string | Partial<Activity>> | string | Partial<Activity>;
+  /** Prepares the proactive turn's context (the channel's rendering, e.g. Teams cards). */
+  readonly prepare?: (context: TurnContext) => void;
   readonly intervalMs?: number;
 }
 
@@ -30,9 +32,11 @@ export function startReminderScheduler(deps: ReminderSchedulerDeps): { tick(): P
       if (!(await due.claim())) continue;
       const reference = due.reminder.reference as Partial<ConversationReference>;
       try {
-        const text = await deps.message(due.reminder);
+        const message = await deps.message(due.reminder);
+        const activity: Partial<Activity> = typeof message === 'string' ? { type: 'message', text: message, textFormat: 'markdown' } : message;
         await deps.adapter.continueConversationAsync(deps.appId, reference, async (context) => {
-          await context.sendActivity({ type: 'message', text, textFormat: 'markdown', locale: due.reminder.locale });
+          deps.prepare?.(context);
+          await context.sendActivity({ ...activity, locale: due.reminder.locale });
         });
         sent += 1;
         deps.logger.info('reminder.sent', { channelId: due.reminder.reference.channelId });

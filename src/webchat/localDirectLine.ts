@@ -7,8 +7,9 @@ import type { Clock } from '../clock.js';
 import { checkIncomingActivity, type IncomingActivityRules, MAX_TEXT_CHARS } from '../http/activitySchema.js';
 import { admit, type RateLimit, RateLimiter } from '../http/rateLimit.js';
 import { errorFields, type Logger } from '../logger.js';
+import { LOCAL_USER_COOKIE, userCookieHeader, userIdFromCookies } from './userCookie.js';
+import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, LocalConversations } from './localConversations.js';
-import { isAllowedOrigin, originHeaderOf } from './origins.js';
 
 /**
  * A local stand-in for the Direct Line service, so the Web Chat page talks to this bot with no
@@ -44,12 +45,18 @@ export interface LocalDirectLineDeps {
   readonly clock: Clock;
   /** The same activity check as /api/messages (src/http/activitySchema.ts). */
   readonly rules: IncomingActivityRules;
-  /** Origins whose pages may call this path (the page's own); requests without Origin are not from a page. */
-  readonly allowedOrigins: readonly string[];
   readonly limits?: LocalConversationLimits;
   readonly creationLimit?: RateLimit;
   /** Deletes what a forgotten conversation left in storage (its dialog state). */
   readonly forgetConversation?: (channelId: string, conversationId: string) => Promise<void>;
+  /** Refuses requests from origins that may not use the chat (registerWebChat, origins.ts). */
+  readonly originGuard: restify.RequestHandler;
+  /** Signs the browser's id cookie (userCookie.ts). */
+  readonly cookieKey: Buffer;
+  /** WEBCHAT_USER_HINT_SECRET: a valid signed hint names the user instead of the browser. */
+  readonly userHints?: UserHintSettings;
+  /** Embedded in other sites' pages (WEBCHAT_EMBED_ORIGINS set): the cookie lives in a third-party iframe. */
+  readonly isEmbeddable?: boolean;
 }
 
 /** The user id the page keeps in localStorage; anything else gets a fresh one. */
@@ -60,6 +67,7 @@ const startSchema = z
   .object({
     user: z.object({ id: z.unknown().optional(), name: z.unknown().optional() }).optional(),
     locale: z.unknown().optional(),
+    userHint: z.string().max(4096).optional().catch(undefined),
   })
   .optional();
 
@@ -107,18 +115,6 @@ function watermarkOf(req: restify.Request): number | undefined {
   return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
-/**
- * A browser's request must come from the page's own origin (or one allowed to embed it): the
- * Host header is checked before (hostCheck.ts), so this is the page the bot served itself.
- */
-function isFromAllowedPage(req: restify.Request, allowedOrigins: readonly string[]): boolean {
-  const origin = originHeaderOf(req.headers);
-  if (origin === undefined) return true;
-  const host = req.headers.host;
-  const own = typeof host === 'string' ? [`http://${host}`, `https://${host}`] : [];
-  return isAllowedOrigin(origin, [...own, ...allowedOrigins]);
-}
-
 function refuse(res: restify.Response, error: 'unknownToken' | 'otherConversation'): void {
   // Direct Line answers 403 to a token it does not accept; DirectLineJS then tries to refresh.
   res.send(403, { error: { code: error === 'unknownToken' ? 'TokenExpired' : 'BadArgument', message: 'This token does not open this conversation.' } });
@@ -156,6 +152,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
   };
   const conversations = new LocalConversations(clock, deps.limits ?? DEFAULT_LIMITS, forget);
   const creations = new RateLimiter(deps.creationLimit ?? DEFAULT_CREATION_LIMIT, clock);
+  const guard = deps.originGuard;
   // The bot's replies come back on this path: random, so nobody else can post "bot" messages.
   const connectorPath = `/local-connector/${randomBytes(16).toString('hex')}`;
 
@@ -191,10 +188,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     role: 'user',
   });
 
-  const refuseOrigin = (res: restify.Response) => res.send(403, { error: { code: 'BadArgument', message: 'Requests from this page are not accepted.' } });
-
-  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, async (req, res) => {
-    if (!isFromAllowedPage(req, deps.allowedOrigins)) return refuseOrigin(res);
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, guard, async (req, res) => {
     const token = bearerOf(req);
     if (token !== undefined) {
       // A token from an earlier start opens its own conversation, as Direct Line does.
@@ -205,17 +199,22 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     }
     const start = startSchema.safeParse(req.body ?? undefined);
     const body = start.success ? start.data : undefined;
-    const askedId = userIdSchema.safeParse(body?.user?.id);
+    // A signed hint names the person (the same id on every device); else the browser's own id —
+    // its cookie, else what its page kept in localStorage — which may never look like a hinted one.
+    const hinted = hintedUserKey(body?.userHint, deps.userHints, logger);
+    const browserIdSchema = userIdSchema.refine((id) => !id.startsWith(HINTED_USER_PREFIX));
+    // The cookie (LOCAL_USER_COOKIE, a third-party iframe may have no localStorage) counts only signed.
+    const fromCookie = browserIdSchema.safeParse(userIdFromCookies(deps.cookieKey, req.headers.cookie, LOCAL_USER_COOKIE));
+    const askedId = browserIdSchema.safeParse(body?.user?.id);
+    const browserId = fromCookie.success ? fromCookie.data : askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`;
+    const userId = hinted ? `${HINTED_USER_PREFIX}${hinted}` : browserId;
     const name = z.string().trim().min(1).max(100).safeParse(body?.user?.name);
     const locale = localeSchema.safeParse(body?.locale);
     if (!admit(creations, req, res, { error: { code: 'TooManyRequests', message: 'Too many new conversations from this address. Try again later.' } })) {
       logger.warn('webchat.local.creation_rate_limited', {});
       return;
     }
-    const issued = conversations.create(
-      { id: askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`, name: name.success ? name.data : undefined },
-      locale.success ? locale.data : undefined,
-    );
+    const issued = conversations.create({ id: userId, name: name.success ? name.data : undefined }, locale.success ? locale.data : undefined);
     if (!issued) {
       // Every conversation held is in use: a newcomer never pushes one out.
       logger.warn('webchat.local.full', { conversations: conversations.size });
@@ -223,6 +222,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       res.send(503, { error: { code: 'ServiceUnavailable', message: 'The chat is busy. Try again in a minute.' } });
       return;
     }
+    res.header('set-cookie', userCookieHeader(deps.cookieKey, browserId, { name: LOCAL_USER_COOKIE, isEmbeddable: deps.isEmbeddable ?? false }));
     const auth = conversations.authorize(issued.token, issued.conversationId);
     if (auth.ok) {
       // Direct Line tells the bot who joined: the bot greets the user in its language.
@@ -239,14 +239,11 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       );
     }
     logger.info('webchat.local.conversation_started', { conversations: conversations.size });
-    res.send(201, { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresInSeconds });
+    // userId is not in Direct Line's answer: the page needs it when the hint chose the id.
+    res.send(201, { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresInSeconds, userId });
   });
 
-  server.post(`${LOCAL_DIRECT_LINE_BASE}/tokens/refresh`, (req, res, next) => {
-    if (!isFromAllowedPage(req, deps.allowedOrigins)) {
-      refuseOrigin(res);
-      return next();
-    }
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/tokens/refresh`, guard, (req, res, next) => {
     const auth = conversations.authorize(bearerOf(req));
     if (!auth.ok) {
       refuse(res, auth.error);
@@ -257,8 +254,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     return next();
   });
 
-  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, async (req, res) => {
-    if (!isFromAllowedPage(req, deps.allowedOrigins)) return refuseOrigin(res);
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, guard, async (req, res) => {
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) return refuse(res, auth.error);
     const parsed = clientActivitySchema.safeParse(req.body);
@@ -300,11 +296,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     res.send(200, { id });
   });
 
-  server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, (req, res, next) => {
-    if (!isFromAllowedPage(req, deps.allowedOrigins)) {
-      refuseOrigin(res);
-      return next();
-    }
+  server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, guard, (req, res, next) => {
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) {
       refuse(res, auth.error);

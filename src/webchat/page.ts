@@ -1,4 +1,4 @@
-import { isLocale, type Locale } from '../i18n/index.js';
+import { CATALOGS, isLocale, type Locale } from '../i18n/index.js';
 import { pageTexts } from './pageTexts.js';
 
 export type WebChatMode = 'local' | 'directLine' | 'off';
@@ -10,6 +10,13 @@ export interface PageOptions {
   readonly nonce: string;
   readonly bundlePath: string;
   readonly scriptPath: string;
+  /**
+   * Inside an intranet page's panel (embed.js, `/?embed=1`): the chat only, under a heading for
+   * screen readers; the panel around it carries the title and the close button.
+   */
+  readonly isEmbedded?: boolean;
+  /** The language was chosen by the embedding page (`data-locale`): the chat speaks it too. */
+  readonly isLocaleFixed?: boolean;
 }
 
 /**
@@ -36,7 +43,7 @@ const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
  * need the nonce (Web Chat inserts its <style> elements with it). In production the browser also
  * talks to the Direct Line service (HTTPS and its WebSocket stream), and only to it.
  */
-export function contentSecurityPolicy(nonce: string, directLineEndpoint: string | undefined): string {
+export function contentSecurityPolicy(nonce: string, directLineEndpoint: string | undefined, frameAncestors = "'none'"): string {
   const connect = ["'self'"];
   if (directLineEndpoint) {
     const url = new URL(directLineEndpoint);
@@ -54,7 +61,7 @@ export function contentSecurityPolicy(nonce: string, directLineEndpoint: string 
     `connect-src ${connect.join(' ')}`,
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${frameAncestors}`,
   ].join('; ');
 }
 
@@ -92,6 +99,11 @@ h1 { font-size: 1.45rem; line-height: 1.25; margin: 0.25rem 0 0.5rem; }
 .status--error { background: #fdecea; color: #8a1c12; border: 1px solid #e6b4ae; }
 footer { max-width: 52rem; width: 100%; margin: 0 auto; padding: 0 1rem 0.9rem; color: var(--muted); font-size: 0.85rem; }
 footer p { margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+body.embedded { background: #fff; }
+body.embedded main { max-width: none; padding: 0; }
+body.embedded .chat { min-height: 0; border: 0; border-radius: 0; box-shadow: none; }
+body.embedded footer { max-width: none; padding: 0.35rem 0.75rem 0.5rem; border-top: 1px solid var(--line); font-size: 0.8rem; }
 @media (max-width: 40rem) {
   main { padding: 0.6rem 0.5rem 0.5rem; }
   h1 { font-size: 1.2rem; }
@@ -103,32 +115,41 @@ footer p { margin: 0; }
 `;
 
 /** The whole page: header, introduction, the chat in <main>, the privacy line. */
-export function renderPage({ locale, mode, nonce, bundlePath, scriptPath }: PageOptions): string {
+export function renderPage({ locale, mode, nonce, bundlePath, scriptPath, isEmbedded = false, isLocaleFixed = false }: PageOptions): string {
   const text = pageTexts(locale);
   const e = escapeHtml;
   const initial = mode === 'off' ? text.off : text.connecting;
-  return `<!doctype html>
+  const status = `<p id="chat-status" class="status${mode === 'off' ? ' status--error' : ''}" role="status">${e(initial)}</p>
+<noscript><p class="status status--error">${e(text.noScript)}</p></noscript>
+<div id="webchat" data-mode="${mode}"${isEmbedded ? ' data-embedded="true"' : ''}${isLocaleFixed ? ` data-locale="${locale}"` : ''} data-text-failed="${e(text.failed)}" data-text-off="${e(text.off)}" aria-busy="${mode === 'off' ? 'false' : 'true'}"></div>`;
+  const head = `<!doctype html>
 <html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${e(text.title)}</title>
+<title>${e(isEmbedded ? CATALOGS[locale].embed.frameTitle : text.title)}</title>
 <link rel="icon" href="data:,">
 <style nonce="${e(nonce)}">${PAGE_CSS}</style>
 ${mode === 'off' ? '' : `<script src="${e(bundlePath)}" defer></script>\n`}<script src="${e(scriptPath)}" nonce="${e(nonce)}" defer></script>
-</head>
-<body>
-<a class="skip" href="#chat">${e(text.skipToChat)}</a>
-<header class="banner"><p>${e(text.brand)}</p></header>
-<main id="main" aria-labelledby="page-title">
-<h1 id="page-title">${e(text.heading)}</h1>
+</head>`;
+  // Embedded: the chat only, under a heading for screen readers (the panel has the visible title).
+  const intro = isEmbedded
+    ? `<h1 id="page-title" class="visually-hidden">${e(CATALOGS[locale].embed.heading)}</h1>`
+    : `<h1 id="page-title">${e(text.heading)}</h1>
 <p class="intro">${e(text.intro)}</p>
-<p class="hint">${e(text.example)}</p>
-<section id="chat" class="chat" tabindex="-1" aria-label="${e(text.chatLabel)}">
-<p id="chat-status" class="status${mode === 'off' ? ' status--error' : ''}" role="status">${e(initial)}</p>
-<noscript><p class="status status--error">${e(text.noScript)}</p></noscript>
-<div id="webchat" data-mode="${mode}" data-text-failed="${e(text.failed)}" data-text-off="${e(text.off)}" aria-busy="${mode === 'off' ? 'false' : 'true'}"></div>
+<p class="hint">${e(text.example)}</p>`;
+  const top = isEmbedded
+    ? '<body class="embedded">'
+    : `<body>
+<a class="skip" href="#chat">${e(text.skipToChat)}</a>
+<header class="banner"><p>${e(text.brand)}</p></header>`;
+  return `${head}
+${top}
+<main id="main" aria-labelledby="page-title">
+${intro}
+<section id="chat" class="chat"${isEmbedded ? '' : ' tabindex="-1"'} aria-label="${e(text.chatLabel)}">
+${status}
 </section>
 </main>
 <footer><p>${e(text.privacy)}</p></footer>

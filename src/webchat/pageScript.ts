@@ -12,7 +12,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
   var status = document.getElementById('chat-status');
   if (!host || !status) return;
   var mode = host.getAttribute('data-mode');
+  var isEmbedded = host.getAttribute('data-embedded') === 'true';
   var USER_KEY = 'checkinatwork.webchat.userId';
+  var userHint = takeUserHint();
   var SUPPORTED = ['fr', 'nl', 'de', 'en'];
 
   function say(text, isError) {
@@ -21,8 +23,23 @@ export const PAGE_SCRIPT = String.raw`(function () {
     status.classList.toggle('status--error', Boolean(isError));
   }
 
+  /**
+   * The signed user hint embed.js passes in the fragment (#hint=…): fragments never reach a
+   * server or a log. Removed from the address at once; sent only in the body of the request that
+   * starts the conversation.
+   */
+  function takeUserHint() {
+    var match = /(?:^#|&)hint=([A-Za-z0-9_.-]{1,2048})(?:&|$)/.exec(window.location.hash);
+    if (window.location.hash) {
+      try { history.replaceState(null, '', window.location.pathname + window.location.search); } catch (e) { /* keep going */ }
+    }
+    return match ? match[1] : undefined;
+  }
+
   /** The browser's language if the bot speaks it (fr-BE, nl-BE, de-BE, en-GB…), else the page's. */
   function chatLocale() {
+    var fixed = host.getAttribute('data-locale');
+    if (fixed) return fixed;
     var wanted = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language]);
     for (var i = 0; i < wanted.length; i += 1) {
       var tag = String(wanted[i] || '');
@@ -56,18 +73,23 @@ export const PAGE_SCRIPT = String.raw`(function () {
     var response = await fetch(base + '/conversations', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: { id: userId }, locale: locale })
+      body: JSON.stringify(userHint ? { user: { id: userId }, locale: locale, userHint: userHint } : { user: { id: userId }, locale: locale })
     });
     if (!response.ok) throw new Error('local Direct Line: ' + response.status);
     var started = await response.json();
     return {
-      userID: userId,
+      userID: typeof started.userId === 'string' ? started.userId : userId,
       directLine: window.WebChat.createDirectLine({ domain: base, token: started.token, webSocket: false, pollingInterval: 500 })
     };
   }
 
   async function connectDirectLine() {
-    var response = await fetch('/api/webchat/token', { method: 'POST', credentials: 'same-origin' });
+    var response = await fetch('/api/webchat/token', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(userHint ? { userHint: userHint } : {})
+    });
     if (!response.ok) throw new Error('token endpoint: ' + response.status);
     var issued = await response.json();
     return { directLine: window.WebChat.createDirectLine({ token: issued.token, domain: issued.domain }) };
@@ -136,6 +158,26 @@ export const PAGE_SCRIPT = String.raw`(function () {
     host.setAttribute('aria-busy', 'false');
   }
 
+  /** In an intranet page's panel: Escape closes it, and the panel asks for the focus on opening. */
+  function listenToPanel() {
+    if (!isEmbedded || window.parent === window) return;
+    window.addEventListener('keydown', function (event) {
+      // Web Chat uses Escape itself in places (leaving an activity): those come prevented.
+      if (event.key === 'Escape' && !event.defaultPrevented) window.parent.postMessage({ type: 'checkinatwork-chat:close' }, '*');
+    });
+    window.addEventListener('message', function (event) {
+      if (event.source !== window.parent || !event.data || event.data.type !== 'checkinatwork-chat:focus') return;
+      // Web Chat may still be starting: wait for its send box a little while.
+      var tries = 0;
+      (function focusSendBox() {
+        var input = host.querySelector('[data-id="webchat-sendbox-input"], textarea, input[type="text"]');
+        if (input) input.focus();
+        else if ((tries += 1) < 100) setTimeout(focusSendBox, 100);
+      })();
+    });
+  }
+
+  listenToPanel();
   start().catch(function (error) {
     console.error(error);
     say(host.getAttribute('data-text-failed') || 'Error', true);

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { admit, type RateLimit, RateLimiter } from '../http/rateLimit.js';
 import { errorFields, type Logger } from '../logger.js';
-import { isAllowedOrigin, originHeaderOf } from './origins.js';
 import { newUserId, userCookieHeader, userIdFromCookies } from './userCookie.js';
+import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 
 /**
  * `POST /api/webchat/token`: exchanges the Direct Line secret for a short-lived token bound to
@@ -15,8 +15,9 @@ import { newUserId, userCookieHeader, userIdFromCookies } from './userCookie.js'
  * claim someone else's id (and with it their listings, whose tenant is channel + user) — with
  * the channel's enhanced authentication on (README). It is kept in a signed `__Host-` cookie
  * (userCookie.ts) so the same browser is the same user after a reload, and a value the server
- * did not sign is never taken. Only the page's own origin may ask (origins.ts), and each
- * client at most `rateLimit` times.
+ * did not sign is never taken. Only the page's own origin and the embedding origins may ask
+ * (`originGuard`: origins.ts via registerWebChat), and each client at most `rateLimit` times. A
+ * valid signed user hint from the embedding page (userHint.ts) names the user instead.
  */
 export const TOKEN_PATH = '/api/webchat/token';
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -31,8 +32,12 @@ export interface TokenEndpointDeps {
   readonly clock: Clock;
   /** Signs the user cookie (userCookieKey). */
   readonly cookieKey: Buffer;
-  /** Origins whose pages may ask for a token: the page's own (PUBLIC_BASE_URL). */
-  readonly allowedOrigins: readonly string[];
+  /** Refuses requests from origins that may not use the chat (registerWebChat, origins.ts); no Origin is refused too. */
+  readonly originGuard: restify.RequestHandler;
+  /** Embedded in other sites' pages (WEBCHAT_EMBED_ORIGINS set): the cookie lives in a third-party iframe. */
+  readonly isEmbeddable?: boolean;
+  /** WEBCHAT_USER_HINT_SECRET: a valid signed hint names the user instead of the cookie. */
+  readonly userHints?: UserHintSettings;
   readonly rateLimit?: RateLimit;
   /** TRUSTED_PROXY_HOPS: how the client's address is found behind proxies (rateLimit.ts, clientOf). */
   readonly trustedProxyHops?: number;
@@ -45,29 +50,30 @@ const generatedSchema = z.object({
   expires_in: z.number().int().positive(),
 });
 
+const tokenRequestSchema = z.object({ userHint: z.string().max(4096).optional() }).catch({});
+
 export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpointDeps): void {
   const doFetch = deps.fetch ?? fetch;
   const limiter = new RateLimiter(deps.rateLimit ?? DEFAULT_TOKEN_RATE_LIMIT, deps.clock);
 
-  server.post(TOKEN_PATH, async (req, res) => {
+  server.post(TOKEN_PATH, deps.originGuard, async (req, res) => {
     const started = performance.now();
-    // A browser always sends Origin with a POST: no Origin, or another site's, is not our page.
-    if (!isAllowedOrigin(originHeaderOf(req.headers), deps.allowedOrigins)) {
-      deps.logger.warn('webchat.token.origin_refused', {});
-      res.send(403, { error: 'Tokens are given to this site’s own chat page only.' });
-      return;
-    }
     if (!admit(limiter, req, res, { error: 'Too many requests. Try again in a moment.' }, deps.trustedProxyHops)) {
       deps.logger.warn('webchat.token.rate_limited', {});
       return;
     }
-    const userKey = userIdFromCookies(deps.cookieKey, req.headers.cookie) ?? newUserId();
+    const hinted = hintedUserKey(tokenRequestSchema.parse(req.body ?? {}).userHint, deps.userHints, deps.logger);
+    // Only ids this server signed; none may look like a hinted one (newUserId never makes one).
+    const signed = userIdFromCookies(deps.cookieKey, req.headers.cookie);
+    const userKey = signed !== undefined && !signed.startsWith(HINTED_USER_PREFIX) ? signed : newUserId();
+    // A hinted user is the same person on every device; the cookie stays for visits without one.
+    const userId = hinted ? `dl_${HINTED_USER_PREFIX}${hinted}` : `dl_${userKey}`;
     let response: Response;
     try {
       response = await doFetch(`${deps.endpoint}/tokens/generate`, {
         method: 'POST',
         headers: { authorization: `Bearer ${deps.secret}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ user: { id: `dl_${userKey}` } }),
+        body: JSON.stringify({ user: { id: userId } }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
@@ -84,13 +90,13 @@ export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpoin
       return;
     }
     res.header('cache-control', 'no-store');
-    res.header('set-cookie', userCookieHeader(deps.cookieKey, userKey));
+    res.header('set-cookie', userCookieHeader(deps.cookieKey, userKey, { isEmbeddable: deps.isEmbeddable ?? false }));
     res.send(200, {
       token: generated.data.token,
       conversationId: generated.data.conversationId,
       expires_in: generated.data.expires_in,
       domain: deps.endpoint,
     });
-    deps.logger.info('webchat.token.issued', { ms: Math.round(performance.now() - started) });
+    deps.logger.info('webchat.token.issued', { ms: Math.round(performance.now() - started), hinted: hinted !== undefined });
   });
 }

@@ -39,6 +39,6 @@ export function webChatBundle(): StaticScript {
   return lazyScript(`/webchat/${version}/webchat.js`, true, () => readFileSync(path.join(packageDir, 'dist', 'webchat.js')));
 }
 
-export function pageScript(source: string): StaticScript {
-  return lazyScript('/webchat/page.js', false, () => Buffer.from(source, 'utf8'));
+export function pageScript(source: string, urlPath = '/webchat/page.js'): StaticScript {
+  return lazyScript(urlPath, false, () => Buffer.from(source, 'utf8'));
 }

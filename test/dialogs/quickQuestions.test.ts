@@ -52,7 +52,7 @@ describe('"is the contact centre open?"', () => {
     ['de', 'Ist das Kontaktzentrum geöffnet?'],
   ] as const)('[%s] says yes and until when during opening hours', async (locale, question) => {
     const reply = await createTestConversation({ locale, now: INSTANTS.open }).sayText(question);
-    expect(reply).toContain(t(locale, 'centre.open', { closesAt: '20:00', phone: '02 511 51 51' }));
+    expect(reply).toContain(t(locale, 'centre.open', { closesAt: '20:00', phone: '[02 511 51 51](tel:+3225115151)' }));
   });
 
   it('says no and when it opens next on a Saturday', async () => {

@@ -129,7 +129,9 @@ describe('"remind me when it opens"', () => {
     expect(await app.reminders.tick()).toBe(1);
     const proactive = channel.received.slice(before).map((a) => a.text ?? '').join('\n');
     expect(proactive).toContain(CATALOGS.en.reminder.message);
-    expect(proactive).toContain('Call 02 511 51 51');
+    // The number is a link that dials it on a phone (one tap), and stays readable.
+    expect(proactive).toContain('Call [02 511 51 51](tel:+3225115151)');
+    expect(channel.received.at(-1)?.suggestedActions?.actions[0]).toEqual({ type: 'openUrl', title: 'Call 02 511 51 51', value: 'tel:+3225115151' });
     expect(await app.reminders.tick()).toBe(0); // at most once
   });
 

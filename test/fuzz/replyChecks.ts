@@ -14,8 +14,9 @@ import { CATALOGS, LOCALES, type Locale } from '../../src/i18n/index.js';
  *  - the reply must contain no long fragment (≥ 15 characters) of another locale that the
  *    expected locale's catalog does not contain as well, unless the user typed it themselves
  *    (the bot echoes a reference number or a note as typed);
- *  - every button title is one of the expected locale's strings, or a language's own name (the
- *    language choice offers each language in itself).
+ *  - every button title is one of the expected locale's strings (placeholders filled: "Appeler
+ *    le 02 511 51 51"), or a language's own name (the language choice offers each language in
+ *    itself).
  * A reply in the wrong language, or pieced together from several, fails one of these.
  */
 
@@ -57,13 +58,18 @@ function byLocale<T>(make: (locale: Locale) => T): Readonly<Record<Locale, T>> {
 
 interface LocaleText {
   readonly strings: ReadonlySet<string>;
+  /** Strings with placeholders ("Call {phone}"), as patterns their filled forms match. */
+  readonly templates: readonly RegExp[];
   readonly joined: string;
   readonly fragments: readonly string[];
 }
 
 const TEXTS = byLocale<LocaleText>((locale) => {
   const strings = stringLeaves(CATALOGS[locale], []);
-  return { strings: new Set(strings), joined: strings.join('\u0000').toLowerCase(), fragments: [...new Set(strings.flatMap(fragmentsOf))] };
+  const templates = strings
+    .filter((text) => /\{\w+\}/.test(text) && fragmentsOf(text).length > 0)
+    .map((text) => new RegExp(`^${text.split(PLACEHOLDER).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+?')}$`, 's'));
+  return { strings: new Set(strings), templates, joined: strings.join('\u0000').toLowerCase(), fragments: [...new Set(strings.flatMap(fragmentsOf))] };
 });
 
 const LANGUAGE_NAMES: ReadonlySet<string> = new Set(LOCALES.map((l) => CATALOGS[l].meta.languageName));
@@ -121,7 +127,8 @@ export function replyProblems(reply: Partial<Activity>, expected: Locale, typed:
     if (lower.includes(f) && !typed.includes(f)) problems.push(`foreign text "${fragment}"`);
   }
   for (const title of buttonTitles(reply)) {
-    if (!TEXTS[expected].strings.has(title) && !LANGUAGE_NAMES.has(title)) problems.push(`button "${title}" is not ${expected} text`);
+    const isCatalogText = TEXTS[expected].strings.has(title) || TEXTS[expected].templates.some((template) => template.test(title));
+    if (!isCatalogText && !LANGUAGE_NAMES.has(title)) problems.push(`button "${title}" is not ${expected} text`);
   }
   return problems;
 }

@@ -5,7 +5,7 @@ import restify from 'restify';
 import { createAdapter } from '../../src/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimit } from '../../src/http/rateLimit.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { registerWebChat } from '../../src/webchat/registerWebChat.js';
 
 export interface Received {
@@ -59,6 +59,11 @@ export async function startTokenEndpointServer(options: {
   endpoint: string;
   pageOrigin: string;
   creationLimit?: RateLimit;
+  /** WEBCHAT_EMBED_ORIGINS */
+  embedOrigins?: readonly string[];
+  /** WEBCHAT_USER_HINT_SECRET */
+  userHintSecret?: string;
+  logger?: Logger;
 }): Promise<{ server: restify.Server; baseUrl: string; close(): Promise<void> }> {
   const config = loadConfig({
     DIRECT_LINE_SECRET: options.secret,
@@ -67,7 +72,7 @@ export async function startTokenEndpointServer(options: {
     MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
     PUBLIC_BASE_URL: options.pageOrigin,
   });
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ mapParams: false }));
   registerWebChat(server, {
@@ -75,7 +80,11 @@ export async function startTokenEndpointServer(options: {
     bot: new ActivityHandler(),
     logger,
     clock: () => new Date(),
-    settings: { directLineSecret: options.secret, directLineEndpoint: options.endpoint, appId: config.bot.appId, defaultLocale: 'fr', pageOrigin: options.pageOrigin },
+    settings: { directLineSecret: options.secret, directLineEndpoint: options.endpoint, appId: config.bot.appId, defaultLocale: 'fr',
+      pageOrigin: options.pageOrigin,
+      ...(options.embedOrigins ? { embedOrigins: options.embedOrigins } : {}),
+      ...(options.userHintSecret ? { userHintSecret: options.userHintSecret } : {}),
+    },
     rules: { isLoopbackServiceUrlOnly: false },
     ...(options.creationLimit ? { creationLimit: options.creationLimit } : {}),
   });

@@ -13,13 +13,15 @@ export interface DlActivity {
   readonly from: { readonly id: string; readonly role?: string };
   readonly conversation: { readonly id: string };
   readonly channelData?: Record<string, unknown>;
-  readonly suggestedActions?: { readonly actions: readonly { readonly title: string }[] };
+  readonly suggestedActions?: { readonly actions: readonly { readonly title: string; readonly type?: string; readonly value?: unknown }[] };
 }
 
 export interface Started {
   readonly conversationId: string;
   readonly token: string;
   readonly expires_in: number;
+  /** Not in Direct Line's answer: the local path's, the id a signed user hint chose. */
+  readonly userId?: string;
 }
 
 /** A client of the local Direct Line path, as DirectLineJS uses it (polling). `headers` go with every request. */

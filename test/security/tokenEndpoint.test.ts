@@ -43,7 +43,7 @@ describe('the Web Chat user cookie', () => {
     ['null', false],
     [undefined, false],
   ])('decides the origin %s: %s', (origin, allowed) => {
-    expect(isAllowedOrigin(origin, [PAGE_ORIGIN])).toBe(allowed);
+    expect(isAllowedOrigin(origin, { pageOrigin: PAGE_ORIGIN, embedOrigins: [] })).toBe(allowed);
   });
 });
 

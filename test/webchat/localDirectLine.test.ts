@@ -5,7 +5,6 @@ import { type RunningApp, startWebChatApp } from './webChatApp.js';
 
 const QUESTION = CATALOGS.fr.procedure.node.cause.question;
 
-
 describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
   let running: RunningApp;
   let dl: ReturnType<typeof directLine>;

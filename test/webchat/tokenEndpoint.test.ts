@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { signUserId, USER_COOKIE, userCookieKey } from '../../src/webchat/userCookie.js';
+import { signUserHint, userKeyOf } from '../../src/webchat/userHint.js';
 import { startFakeDirectLine, startTokenEndpointServer } from '../helpers/fakeDirectLine.js';
 
 const SECRET = 'direct-line-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -79,5 +82,68 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
     expect(csp).toContain(`connect-src 'self' ${origin} wss://${host};`);
     const script = await (await fetch(`${baseUrl}/webchat/page.js`)).text();
     expect(script).toContain('/api/webchat/token');
+  });
+});
+
+describe('the token endpoint embedded in intranet pages (WEBCHAT_EMBED_ORIGINS, WEBCHAT_USER_HINT_SECRET)', () => {
+  const HINT_SECRET = 'intranet-and-bot-share-this-secret-for-tests';
+  const INTRANET = 'https://intranet.example.org';
+  let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
+  let tokens: Awaited<ReturnType<typeof startTokenEndpointServer>>;
+  let baseUrl = '';
+  const logs: string[] = [];
+  /** A browser's own per-browser cookie, as the endpoint signed it. */
+  const ownCookie = `${USER_COOKIE}=${signUserId(userCookieKey(SECRET), 'aaaaaaaaaaaaaaaaaaaaaaaa')}`;
+
+  beforeAll(async () => {
+    directLine = await startFakeDirectLine();
+    const logger = createLogger('info', (line) => logs.push(line));
+    tokens = await startTokenEndpointServer({ secret: SECRET, endpoint: directLine.endpoint, pageOrigin: PAGE_ORIGIN, embedOrigins: [INTRANET], userHintSecret: HINT_SECRET, logger });
+    baseUrl = tokens.baseUrl;
+  });
+
+  afterAll(async () => {
+    await tokens?.close();
+    await directLine?.close();
+  });
+
+  beforeEach(() => {
+    directLine.received.length = 0;
+  });
+
+  const token = (headers: Record<string, string>, body: unknown = {}) =>
+    fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const usersAsked = () => directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
+
+  it.each([
+    ['the bot’s own page', 'https://bot.example.org', 200],
+    ['an embedding page', INTRANET, 200],
+    ['another site', 'https://evil.example.net', 403],
+  ])('from %s (%s): %s', async (_what, origin, status) => {
+    const response = await token({ origin });
+    expect(response.status).toBe(status);
+    if (status === 403) {
+      expect(directLine.received).toHaveLength(0);
+      expect(await response.text()).not.toContain('token');
+    }
+  });
+
+  it('keeps its per-browser cookie usable in a third-party iframe (SameSite=None; Partitioned)', async () => {
+    const response = await token({ origin: INTRANET });
+    // Signed and __Host- (Path=/, no Domain) as on the bot's own page; only SameSite differs.
+    expect(response.headers.get('set-cookie')).toMatch(/^__Host-webchat_user=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=None; Partitioned$/);
+  });
+
+  it('names the user after a valid signed hint, the same on every device; ignores a forged one', async () => {
+    const hint = signUserHint('entra-object-id-0007', HINT_SECRET, new Date());
+    await token({ origin: INTRANET, cookie: ownCookie }, { userHint: hint });
+    await token({ origin: INTRANET }, { userHint: signUserHint('entra-object-id-0007', HINT_SECRET, new Date()) });
+    await token({ origin: INTRANET, cookie: ownCookie }, { userHint: signUserHint('entra-object-id-0007', 'a-forged-secret-a-forged-secret-a-forged', new Date()) });
+    const [first, second, forged] = usersAsked();
+    expect(first).toBe(`dl_hint_${userKeyOf('entra-object-id-0007', HINT_SECRET)}`);
+    expect(second).toBe(first);
+    expect(forged).toBe('dl_aaaaaaaaaaaaaaaaaaaaaaaa');
+    expect(logs.join('\n')).toContain('"reason":"signature"');
+    expect(logs.join('\n')).not.toContain('entra-object-id');
   });
 });
