@@ -11,6 +11,7 @@ import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDi
 import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
 import { centreStatusActivity, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
+import { isAnswerToPrompt } from '../dialogs/answerPrompt.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
 import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
@@ -26,7 +27,8 @@ import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { findDateInText } from './understanding/listingWords.js';
-import { type Intent, recognizeIntent } from './understanding/recognize.js';
+import { detectLanguage, SWITCH_PROBABILITY } from './understanding/languageDetector.js';
+import { type Confidence, type Intent, isButtonLabel, recognizeIntent, type SmallTalk } from './understanding/recognize.js';
 
 /**
  * The user's choices, kept with the conversation rather than in a separate user-state blob:
@@ -36,6 +38,12 @@ import { type Intent, recognizeIntent } from './understanding/recognize.js';
 export interface UserProfile {
   /** The language the user chose by name; wins over the channel's activity.locale. */
   locale?: Locale;
+  /**
+   * The language the user was last seen writing in (free text, detected with confidence): the
+   * bot answers in it rather than in the channel's locale, and keeps it for the buttons and
+   * numbers that follow (they carry no language of their own).
+   */
+  writtenLocale?: Locale;
 }
 
 /** What the conversation remembers between dialogs. */
@@ -99,6 +107,12 @@ function storedReference(context: TurnContext): StoredReference {
   };
 }
 
+/** A photo, a file or a sticker with no words: nothing to recognise, but never ignored. */
+function isAttachmentOnly(context: TurnContext): boolean {
+  const { text, attachments, value } = context.activity;
+  return (text ?? '').trim() === '' && value === undefined && (attachments?.length ?? 0) > 0;
+}
+
 /** Intents that are commands about the conversation itself, valid inside any dialog. */
 const COMMANDS: ReadonlySet<Intent['kind']> = new Set(['switchLanguage', 'chooseLanguage', 'help', 'restart', 'cancel']);
 
@@ -157,12 +171,36 @@ export class EmergencyBot extends ActivityHandler {
     await this.deps.conversationState.saveChanges(context, false);
   }
 
-  /** User's choice, else the channel's locale (Teams sends e.g. nl-BE), else the default. */
+  /**
+   * User's choice, else the language the user writes in, else the channel's locale (Teams sends
+   * e.g. nl-BE), else the default.
+   */
   async resolveLocale(context: TurnContext): Promise<Locale> {
     const profile = await this.profile.get(context, {});
-    const locale = isLocale(profile.locale) ? profile.locale : negotiateLocale(context.activity.locale, this.deps.config.defaultLocale);
+    const locale = isLocale(profile.locale)
+      ? profile.locale
+      : isLocale(profile.writtenLocale)
+        ? profile.writtenLocale
+        : negotiateLocale(context.activity.locale, this.deps.config.defaultLocale);
     setTurnLocale(context, locale);
     return locale;
+  }
+
+  /**
+   * "onze router is stuk" from a phone set to English is answered in Dutch: free text whose
+   * language is clear. An explicit choice of language still wins; buttons and numbers never
+   * switch (they say nothing about the language, and a button is in the current one anyway).
+   */
+  private async followWrittenLanguage(context: TurnContext): Promise<void> {
+    const text = context.activity.text ?? '';
+    const profile = await this.profile.get(context, {});
+    if (isLocale(profile.locale) || isButtonLabel(text)) return;
+    const detected = detectLanguage(text);
+    if (!detected || detected.probability < SWITCH_PROBABILITY) return;
+    const channelLocale = negotiateLocale(context.activity.locale, this.deps.config.defaultLocale);
+    if (detected.locale === channelLocale) delete profile.writtenLocale;
+    else profile.writtenLocale = detected.locale;
+    setTurnLocale(context, detected.locale);
   }
 
   /** Remembers the activity id; true when it was already processed (a channel retry). */
@@ -178,7 +216,12 @@ export class EmergencyBot extends ActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     await this.resolveLocale(context);
+    await this.followWrittenLanguage(context);
     const dc = await this.dialogs.createContext(context);
+    if (isAttachmentOnly(context)) {
+      await this.answerSmallTalk(dc, 'attachment');
+      return;
+    }
     const intent = recognizeIntent(context.activity.text ?? '');
     if (await this.handleIntent(dc, intent)) return;
     if (dc.activeDialog) {
@@ -186,7 +229,24 @@ export class EmergencyBot extends ActivityHandler {
       await this.remember(context, result);
       if (result.status !== DialogTurnStatus.empty) return;
     }
-    await this.startProcedure(dc, intent.kind === 'cause' ? intent.cause : undefined);
+    if (intent.kind === 'cause') await this.startProcedure(dc, intent.cause, intent.confidence);
+    else await this.startProcedure(dc);
+  }
+
+  /**
+   * "merci", "bonjour", "lol", a photo, a sticker: a short answer in the user's language, and
+   * the current question again if one is open — never a procedure nobody asked for.
+   */
+  private async answerSmallTalk(dc: DialogContext, topic: SmallTalk | 'attachment'): Promise<void> {
+    const locale = turnLocale(dc.context);
+    const text = t(locale, `smallTalk.${topic}`);
+    if (dc.activeDialog) {
+      await dc.context.sendActivity(textActivity(text));
+      await dc.repromptDialog();
+      return;
+    }
+    const actions = (['actions.exemptToday', 'actions.centreOpen', 'actions.help'] as const).map((key) => sayAction(t(locale, key)));
+    await dc.context.sendActivity(textActivity(text, actions));
   }
 
   /** Keeps what finished dialogs established: the verdict, the listing worked on. */
@@ -246,19 +306,25 @@ export class EmergencyBot extends ActivityHandler {
         if (active) await dc.repromptDialog();
         return true;
       case 'exempt':
-        // With the cause named, the verdict comes in this very turn. Without it, the procedure
-        // asks — unless it is under way, in which case its current question is the answer.
+        // With the cause named, the verdict comes in this very turn (after a confirmation when
+        // the cause is only a guess). Without it, the procedure asks — unless it is under way,
+        // in which case its current question is the answer.
         if (!intent.cause && isProcedureActive(dc.stack)) {
           await dc.repromptDialog();
           return true;
         }
         if (!intent.cause && active) return false;
         await dc.cancelAllDialogs();
-        await this.startProcedure(dc, intent.cause);
+        await this.startProcedure(dc, intent.cause, intent.confidence);
         return true;
       case 'cause':
         if (active) return false;
-        await this.startProcedure(dc, intent.cause);
+        await this.startProcedure(dc, intent.cause, intent.confidence);
+        return true;
+      case 'smallTalk':
+        // "ok" or "oui" may answer the open question: the dialog reads it first.
+        if (active && isAnswerToPrompt(dc, context.activity.text ?? '')) return false;
+        await this.answerSmallTalk(dc, intent.topic);
         return true;
       case 'startListing': {
         if (active === LISTING_DIALOG) return false;
@@ -336,9 +402,15 @@ export class EmergencyBot extends ActivityHandler {
     return key && key.tenantKey === tenantKeyOf(dc.context.activity) ? key : undefined;
   }
 
-  private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {
+  /** Starts the procedure, at the cause when it is known, at its confirmation when it is a guess. */
+  private async startProcedure(dc: DialogContext, cause?: string, confidence: Confidence = 'full'): Promise<void> {
     if (!cause) setLeadIn(dc.context, t(turnLocale(dc.context), 'intro'));
-    await this.begin(dc, PROCEDURE_DIALOG, { answers: cause ? { cause } : {} } satisfies ProcedureOptions);
+    const options: ProcedureOptions = !cause
+      ? { answers: {} }
+      : confidence === 'full'
+        ? { answers: { cause } }
+        : { answers: {}, guess: { node: 'cause', answer: cause } };
+    await this.begin(dc, PROCEDURE_DIALOG, options);
   }
 }
 
