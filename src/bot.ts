@@ -14,7 +14,7 @@ import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOp
 import { isAnswerToPrompt } from '../dialogs/answerPrompt.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
-import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
+import { labelOutgoingLocale, setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
@@ -167,6 +167,7 @@ export class EmergencyBot extends ActivityHandler {
    */
   override async run(context: TurnContext): Promise<void> {
     useTeamsCards(context);
+    labelOutgoingLocale(context);
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
@@ -216,13 +217,15 @@ export class EmergencyBot extends ActivityHandler {
 
   private async handleMessage(context: TurnContext): Promise<void> {
     await this.resolveLocale(context);
-    await this.followWrittenLanguage(context);
     const dc = await this.dialogs.createContext(context);
+    // Names, numbers and notes typed into the listing or evidence dialogs say nothing about
+    // the language the person reads.
+    if (!dc.activeDialog || isProcedureActive(dc.stack)) await this.followWrittenLanguage(context);
     if (isAttachmentOnly(context)) {
       await this.answerSmallTalk(dc, 'attachment');
       return;
     }
-    const intent = recognizeIntent(context.activity.text ?? '');
+    const intent = recognizeIntent(context.activity.text ?? '', { isQuestionOpen: dc.activeDialog !== undefined });
     if (await this.handleIntent(dc, intent)) return;
     if (dc.activeDialog) {
       const result = await dc.continueDialog();

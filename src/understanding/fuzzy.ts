@@ -32,6 +32,9 @@ export function toleratedEdits(length: number): number {
   return length < 9 ? 1 : 2;
 }
 
+/** Longer texts are not corrected (a pasted document is no typed question). */
+export const MAX_CORRECTED_LENGTH = 300;
+
 /**
  * Maps unknown words onto the closest known word of `vocabulary` when exactly one is within the
  * tolerated edits. Known words and short words are kept as they are.
@@ -67,8 +70,12 @@ export class WordCorrector {
     return best && !isTie ? best : word;
   }
 
-  /** Corrects every word of a folded text; `changed` says whether any word was replaced. */
+  /**
+   * Corrects every word of a folded text; `changed` says whether any word was replaced. A long
+   * text is left as it is: a message typed on a phone is a line, and the cost grows with length.
+   */
   correctText(folded: string): { readonly text: string; readonly changed: boolean } {
+    if (folded.length > MAX_CORRECTED_LENGTH) return { text: folded, changed: false };
     const words = folded.split(' ');
     const corrected = words.map((w) => this.correct(w));
     return { text: corrected.join(' '), changed: corrected.some((w, i) => w !== words[i]) };

@@ -70,7 +70,11 @@ const MODEL = train();
 /** Below this posterior the model's reading is not used at all. */
 const MIN_PROBABILITY = 0.6;
 
+/** The model reads messages of a line or two; longer texts are not questions it was trained on. */
+const MAX_MODEL_LENGTH = 300;
+
 export function classifyIntent(folded: string): { readonly intent: ModelIntent; readonly probability: number } | undefined {
+  if (folded.length > MAX_MODEL_LENGTH) return undefined;
   const prediction = MODEL.predict(intentFeatures(folded));
   if (!prediction || prediction.probability < MIN_PROBABILITY) return undefined;
   return { intent: prediction.label, probability: prediction.probability };

@@ -62,12 +62,15 @@ export interface DetectedLanguage {
   readonly probability: number;
 }
 
+/** The beginning of a long text tells its language as well as the whole. */
+const MAX_DETECTED_LENGTH = 400;
+
 /** Fewer letters than this say too little about a language ("ok", "2", "PDF"). */
 const MIN_LETTERS = 8;
 
 /** The language of a free-text message, or undefined when the text is too short to tell. */
 export function detectLanguage(text: string): DetectedLanguage | undefined {
-  const folded = withoutSharedWords(normalizeText(text));
+  const folded = withoutSharedWords(normalizeText(text.slice(0, MAX_DETECTED_LENGTH)));
   if ((folded.match(/\p{L}/gu) ?? []).length < MIN_LETTERS) return undefined;
   const prediction = MODEL.predict(languageFeatures(folded));
   return prediction ? { locale: prediction.label, probability: prediction.probability } : undefined;

@@ -196,7 +196,7 @@ function readCauseIn(text: string): { cause: Cause; words: number; rivals: numbe
  * The cause a free-text message names, with how sure that reading is: from the phrase lists
  * (exact, then with typos corrected), else from the model trained on the corpus (a guess).
  */
-export function readCause(text: string, allowed: readonly Cause[] = CAUSES): CauseReading | undefined {
+export function readCause(text: string, allowed: readonly Cause[] = CAUSES, useModel = true): CauseReading | undefined {
   const folded = normalizeText(text);
   if (folded.length === 0) return undefined;
   const exact = readCauseIn(folded);
@@ -207,7 +207,7 @@ export function readCause(text: string, allowed: readonly Cause[] = CAUSES): Cau
     const isFull = !corrected.changed && reading.words >= 2 && reading.rivals === 0 && reading.cause !== 'permanent';
     return { cause: reading.cause, confidence: isFull ? 'full' : 'guess' };
   }
-  const model = classifyIntent(corrected.text);
+  const model = useModel ? classifyIntent(corrected.text) : undefined;
   const cause = CAUSES.find((c) => c === model?.intent);
   return cause && allowed.includes(cause) && cause !== 'permanent' ? { cause, confidence: 'guess' } : undefined;
 }
@@ -264,22 +264,43 @@ function recognizeByPhrases(folded: string): Intent | undefined {
   return undefined;
 }
 
+export interface RecognizeOptions {
+  /**
+   * Whether a question is open: then only the phrase lists count (commands, quick questions),
+   * never the statistical model — an answer such as "Ja, ein anderer Kanal funktioniert" must
+   * reach the question, not be taken for something else.
+   */
+  readonly isQuestionOpen?: boolean;
+}
+
 /** What a free-text message asks for, whatever the current prompt. */
-export function recognizeIntent(text: string): Intent {
+export function recognizeIntent(text: string, options: RecognizeOptions = {}): Intent {
   const folded = normalizeText(text);
   if (folded.length === 0) return { kind: 'none' };
   const corrected = CORRECTOR.correctText(folded).text;
   const byPhrase = recognizeByPhrases(folded) ?? (corrected === folded ? undefined : recognizeByPhrases(corrected));
   if (byPhrase) return byPhrase;
   const asksExemption = hasAny(folded, LEXICON.exempt) || hasAny(corrected, LEXICON.exempt);
-  const cause = readCause(text);
+  const cause = readCause(text, CAUSES, !options.isQuestionOpen);
   if (asksExemption) return { kind: 'exempt', cause: cause?.cause, confidence: cause?.confidence ?? 'guess' };
   const asksCentre =
     matchGroups(folded, LEXICON.centreOpen) !== undefined || hasAny(folded, LEXICON.centreOpenAlone) || hasAny(corrected, LEXICON.centreOpenAlone);
   if (asksCentre) return { kind: 'centreOpen' };
   if (cause) return { kind: 'cause', ...cause };
+  if (options.isQuestionOpen) return { kind: 'none' };
   const model = classifyIntent(corrected);
-  return (model && MODEL_INTENTS[model.intent]) ?? { kind: 'none' };
+  const byModel = model && MODEL_INTENTS[model.intent];
+  if (byModel) return byModel;
+  // Not one word of the domain ("what's the weather tomorrow"): a short answer saying what
+  // the bot is for, rather than a procedure nobody asked for.
+  return hasDomainWord(corrected) ? { kind: 'none' } : { kind: 'smallTalk', topic: 'offTopic' };
+}
+
+/** Words of four letters or more from the phrase lists: the vocabulary of the domain. */
+const DOMAIN_WORDS: ReadonlySet<string> = new Set([...lexiconWords()].filter((w) => w.length >= 4 && !/^\d+$/.test(w)));
+
+function hasDomainWord(folded: string): boolean {
+  return folded.split(' ').some((w) => DOMAIN_WORDS.has(w) || /\d/.test(w));
 }
 
 /** A typed answer to a question of the procedure, and whether it may decide alone. */
