@@ -11,7 +11,8 @@ export function stem(word: string): string {
 }
 
 export function intentFeatures(folded: string): string[] {
-  const words = folded.split(' ').filter(Boolean);
+  // "?" says a question, not which one ("?" alone asks for help: the phrase lists know that).
+  const words = folded.split(' ').filter((w) => w !== '' && w !== '?');
   const stems = words.map(stem);
   const features = stems.map((s) => `w:${s}`);
   for (let i = 1; i < stems.length; i++) features.push(`b:${stems[i - 1]}_${stems[i]}`);
