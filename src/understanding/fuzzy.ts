@@ -32,6 +32,8 @@ export function toleratedEdits(length: number): number {
   return length < 9 ? 1 : 2;
 }
 
+const MAX_CACHED_WORDS = 5000;
+
 /** Longer texts are not corrected (a pasted document is no typed question). */
 export const MAX_CORRECTED_LENGTH = 300;
 
@@ -42,6 +44,8 @@ export const MAX_CORRECTED_LENGTH = 300;
 export class WordCorrector {
   private readonly known: ReadonlySet<string>;
   private readonly byLength = new Map<number, string[]>();
+  /** Words seen before: people repeat themselves, and a hostile client repeats a lot. */
+  private readonly cache = new Map<string, string>();
 
   constructor(vocabulary: Iterable<string>) {
     this.known = new Set(vocabulary);
@@ -56,11 +60,22 @@ export class WordCorrector {
   correct(word: string): string {
     const max = toleratedEdits(word.length);
     if (max === 0 || this.known.has(word) || /\d/.test(word)) return word;
+    const cached = this.cache.get(word);
+    if (cached !== undefined) return cached;
+    const corrected = this.closest(word, max);
+    if (this.cache.size >= MAX_CACHED_WORDS) this.cache.clear();
+    this.cache.set(word, corrected);
+    return corrected;
+  }
+
+  private closest(word: string, max: number): string {
     let best: string | undefined;
     let bestDistance = max + 1;
     let isTie = false;
     for (let length = word.length - max; length <= word.length + max; length++) {
       for (const candidate of this.byLength.get(length) ?? []) {
+        // Typos rarely touch both of the first two letters: a cheap filter before the distance.
+        if (candidate[0] !== word[0] && candidate[1] !== word[1]) continue;
         if (toleratedEdits(candidate.length) === 0) continue;
         const distance = editDistance(word, candidate, Math.min(max, bestDistance));
         if (distance < bestDistance) [best, bestDistance, isTie] = [candidate, distance, false];

@@ -134,6 +134,12 @@ function lexiconWords(): Set<string> {
 
 const CORRECTOR = new WordCorrector(lexiconWords());
 
+/**
+ * A message is read from its first characters: a question or an answer typed on a phone is a
+ * line or two, and reading a pasted 60,000-character text in full would only cost time.
+ */
+const MAX_READ_LENGTH = 1000;
+
 /** Short messages are commands ("stop", "in English please"); long ones are sentences. */
 const COMMAND_MAX_WORDS = 4;
 
@@ -197,7 +203,7 @@ function readCauseIn(text: string): { cause: Cause; words: number; rivals: numbe
  * (exact, then with typos corrected), else from the model trained on the corpus (a guess).
  */
 export function readCause(text: string, allowed: readonly Cause[] = CAUSES, useModel = true): CauseReading | undefined {
-  const folded = normalizeText(text);
+  const folded = normalizeText(text.slice(0, MAX_READ_LENGTH));
   if (folded.length === 0) return undefined;
   const exact = readCauseIn(folded);
   const corrected = CORRECTOR.correctText(folded);
@@ -275,7 +281,7 @@ export interface RecognizeOptions {
 
 /** What a free-text message asks for, whatever the current prompt. */
 export function recognizeIntent(text: string, options: RecognizeOptions = {}): Intent {
-  const folded = normalizeText(text);
+  const folded = normalizeText(text.slice(0, MAX_READ_LENGTH));
   if (folded.length === 0) return { kind: 'none' };
   const corrected = CORRECTOR.correctText(folded).text;
   const byPhrase = recognizeByPhrases(folded) ?? (corrected === folded ? undefined : recognizeByPhrases(corrected));
@@ -388,7 +394,7 @@ function matchPhrases(matcher: AnswerMatcher, text: string): string | undefined 
  * a guess, to be confirmed. `undefined` when nothing, or more than one answer, matches.
  */
 export function matchAnswer(nodeId: NodeId, text: string): AnswerReading | undefined {
-  const folded = normalizeText(text);
+  const folded = normalizeText(text.slice(0, MAX_READ_LENGTH));
   if (folded.length === 0) return undefined;
   const answers = NODES[nodeId].answers;
   const ids = answers.map((a) => a.id);
