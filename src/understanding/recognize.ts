@@ -21,7 +21,7 @@ const CAUSE_PRIORITY: readonly Cause[] = ['thirdParty', 'serviceDown', 'provider
  */
 export type Confidence = 'full' | 'guess';
 
-export type SmallTalk = 'greeting' | 'thanks' | 'offTopic';
+export type SmallTalk = 'greeting' | 'thanks' | 'offTopic' | 'question';
 
 export type Intent =
   | { readonly kind: 'switchLanguage'; readonly locale: Locale }
@@ -257,6 +257,8 @@ function recognizeByPhrases(folded: string): Intent | undefined {
   // contact centre opens" contain those words too.
   if (hasAny(folded, LEXICON.cancelReminder)) return { kind: 'cancelReminder' };
   if (hasAny(folded, LEXICON.setReminder)) return { kind: 'setReminder' };
+  // A bare "?": a short nudge with buttons, not the whole help text.
+  if (/^\?(?: \?)*$/.test(folded)) return { kind: 'smallTalk', topic: 'question' };
   if (isCommand(folded, LEXICON.help)) return { kind: 'help' };
   if (isCommand(folded, LEXICON.restart)) return { kind: 'restart' };
   if (isCommand(folded, LEXICON.cancel)) return { kind: 'cancel' };

@@ -92,10 +92,10 @@ describe('"the problem does not come from our service" at step 1 (item 5)', () =
 });
 
 const GREETINGS: Readonly<Record<Locale, readonly string[]>> = {
-  fr: ['bonjour', 'merci', 'ok', 'lol', 'on mange où ce midi ?'],
-  nl: ['goeiemorgen', 'dankuwel', 'oké', 'haha', 'wie wint de match vanavond'],
-  de: ['Moin', 'danke schön', 'ok', 'haha', 'wie wird das Wetter am Wochenende'],
-  en: ['hi', 'thanks a lot', 'ok', 'lol', 'who won the football yesterday'],
+  fr: ['bonjour', 'merci', 'ok', 'lol', '?', 'on mange où ce midi ?'],
+  nl: ['goeiemorgen', 'dankuwel', 'oké', 'haha', '??', 'wie wint de match vanavond'],
+  de: ['Moin', 'danke schön', 'ok', 'haha', '?', 'wie wird das Wetter am Wochenende'],
+  en: ['hi', 'thanks a lot', 'ok', 'lol', '?', 'who won the football yesterday'],
 };
 
 describe('greetings, thanks, off-topic, photos and stickers (item 6)', () => {
