@@ -28,7 +28,8 @@ import { getCentreStatus } from './contactCentre/index.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { findDateInText } from './understanding/listingWords.js';
 import { detectLanguage, SWITCH_PROBABILITY } from './understanding/languageDetector.js';
-import { type Confidence, type Intent, isButtonLabel, recognizeIntent, type SmallTalk } from './understanding/recognize.js';
+import { type Confidence, type Intent, isButtonLabel, readYesNo, recognizeIntent, type SmallTalk } from './understanding/recognize.js';
+import { OUTCOMES } from './procedure/table.js';
 
 /**
  * The user's choices, kept with the conversation rather than in a separate user-state blob:
@@ -54,6 +55,8 @@ export interface Session {
   listing?: ListingKey;
   /** Recently processed activity ids: a redelivered activity has no second effect. */
   recentActivityIds?: string[];
+  /** The last message offered to record evidence: a bare "yes" next accepts it. */
+  isEvidenceOffered?: boolean;
 }
 
 export interface ListingServices {
@@ -225,6 +228,7 @@ export class EmergencyBot extends ActivityHandler {
       await this.answerSmallTalk(dc, 'attachment');
       return;
     }
+    if (await this.answerOffer(dc)) return;
     const intent = recognizeIntent(context.activity.text ?? '', { isQuestionOpen: dc.activeDialog !== undefined });
     if (await this.handleIntent(dc, intent)) return;
     if (dc.activeDialog) {
@@ -234,6 +238,26 @@ export class EmergencyBot extends ActivityHandler {
     }
     if (intent.kind === 'cause') await this.startProcedure(dc, intent.cause, intent.confidence);
     else await this.startProcedure(dc);
+  }
+
+  /**
+   * "Record evidence of the unavailability…?" ends an exemption verdict: "oui" then records it,
+   * "non" is acknowledged — rather than either being taken for the start of something else.
+   */
+  private async answerOffer(dc: DialogContext): Promise<boolean> {
+    const session = await this.session.get(dc.context, {});
+    const isOffered = session.isEvidenceOffered === true;
+    delete session.isEvidenceOffered;
+    const answer = isOffered && !dc.activeDialog ? readYesNo(dc.context.activity.text ?? '') : undefined;
+    if (answer === 'no') await dc.context.sendActivity(textActivity(t(turnLocale(dc.context), 'smallTalk.declined')));
+    if (answer === 'yes') await this.beginEvidence(dc, session);
+    return answer !== undefined;
+  }
+
+  /** Records evidence for the last verdict of this conversation. */
+  private async beginEvidence(dc: DialogContext, session: Session): Promise<void> {
+    const verdict = session.lastVerdict;
+    await this.begin(dc, EVIDENCE_DIALOG, { outcome: verdict?.outcome ?? 'unspecified', cause: verdict?.cause } satisfies EvidenceOptions);
   }
 
   /**
@@ -258,6 +282,7 @@ export class EmergencyBot extends ActivityHandler {
     const session = await this.session.get(context, {});
     const value = result.result as Partial<ProcedureResult & { key: ListingKey }>;
     if (value.outcome) session.lastVerdict = { outcome: value.outcome, ...(value.cause ? { cause: value.cause } : {}) };
+    if (value.outcome && OUTCOMES[value.outcome].isExempt) session.isEvidenceOffered = true;
     if (value.key) session.listing = value.key;
   }
 
@@ -336,13 +361,10 @@ export class EmergencyBot extends ActivityHandler {
         await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause } satisfies ListingOptions);
         return true;
       }
-      case 'recordEvidence': {
+      case 'recordEvidence':
         if (active) return false;
-        const session = await this.session.get(context, {});
-        const verdict = session.lastVerdict;
-        await this.begin(dc, EVIDENCE_DIALOG, { outcome: verdict?.outcome ?? 'unspecified', cause: verdict?.cause } satisfies EvidenceOptions);
+        await this.beginEvidence(dc, await this.session.get(context, {}));
         return true;
-      }
       case 'listEvidence': {
         const today = DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
         const date = findDateInText(context.activity.text ?? '', today) ?? (today.toISODate() ?? '');

@@ -435,3 +435,13 @@ export function isButtonLabel(text: string): boolean {
   const folded = normalizeText(text);
   return BUTTON_LABELS.has(folded) || OPTION_NUMBER.test(folded);
 }
+
+/** A bare yes or no ("oui", "nee hoor", "nein"), as an answer to the bot's last offer. */
+export function readYesNo(text: string): 'yes' | 'no' | undefined {
+  const folded = normalizeText(text.slice(0, MAX_READ_LENGTH));
+  if (wordCount(folded) > 3) return undefined;
+  const isYes = LEXICON.yes.some((w) => folded === w || folded.startsWith(`${w} `));
+  const isNo = LEXICON.no.some((w) => folded === w || folded.startsWith(`${w} `));
+  if (isYes === isNo) return undefined;
+  return isYes ? 'yes' : 'no';
+}

@@ -133,3 +133,22 @@ describe('greetings, thanks, off-topic, photos and stickers (item 6)', () => {
     expect(await conversation.sayText('ok')).toContain(CATALOGS.fr.procedure.outcome.exemptThirdParty.title);
   });
 });
+
+describe('a bare yes or no after an exemption answers its offer to record evidence', () => {
+  const yes: Readonly<Record<Locale, string>> = { fr: 'oui', nl: 'ja', de: 'ja', en: 'yes' };
+  const no: Readonly<Record<Locale, string>> = { fr: 'non', nl: 'nee', de: 'nein', en: 'no' };
+
+  it.each(LOCALES)('[%s] yes records evidence, no is acknowledged', async (locale) => {
+    const first = createTestConversation({ locale });
+    await first.sayText(CATALOGS[locale].actions.exemptToday);
+    expect(await first.sayText('3')).toContain(CATALOGS[locale].evidence.offer);
+    expect(await first.sayText(yes[locale])).toContain(CATALOGS[locale].evidence.askNote);
+
+    const second = createTestConversation({ locale });
+    await second.sayText(CATALOGS[locale].actions.exemptToday);
+    await second.sayText('3');
+    expect(await second.sayText(no[locale])).toBe(CATALOGS[locale].smallTalk.declined);
+    // Only right after the offer: later, "yes" is no longer taken for it.
+    expect(await second.sayText(yes[locale])).not.toContain(CATALOGS[locale].evidence.askNote);
+  });
+});
