@@ -218,11 +218,6 @@ export function readCause(text: string, allowed: readonly Cause[] = CAUSES, useM
   return cause && allowed.includes(cause) && cause !== 'permanent' ? { cause, confidence: 'guess' } : undefined;
 }
 
-/** Kept for callers that only need the cause (listing labels, tests). */
-export function detectCause(text: string): Cause | undefined {
-  return readCause(text)?.cause;
-}
-
 /** A whole message made only of greeting or thanks words ("bonjour", "ok merci", "thx"). */
 function smallTalkOf(text: string): SmallTalk | undefined {
   if (wordCount(text) > COMMAND_MAX_WORDS) return undefined;
@@ -234,7 +229,8 @@ function smallTalkOf(text: string): SmallTalk | undefined {
   return undefined;
 }
 
-const MODEL_INTENTS: Readonly<Partial<Record<ModelIntent, Intent>>> = {
+/** What each label of the intent model means for the bot (causes are read by readCause). */
+const INTENT_OF_MODEL_LABEL: Readonly<Partial<Record<ModelIntent, Intent>>> = {
   centreOpen: { kind: 'centreOpen' },
   listing: { kind: 'startListing' },
   reminder: { kind: 'setReminder' },
@@ -297,7 +293,7 @@ export function recognizeIntent(text: string, options: RecognizeOptions = {}): I
   if (cause) return { kind: 'cause', ...cause };
   if (options.isQuestionOpen) return { kind: 'none' };
   const model = classifyIntent(corrected);
-  const byModel = model && MODEL_INTENTS[model.intent];
+  const byModel = model && INTENT_OF_MODEL_LABEL[model.intent];
   if (byModel) return byModel;
   // Not one word of the domain ("what's the weather tomorrow"): a short answer saying what
   // the bot is for, rather than a procedure nobody asked for.
