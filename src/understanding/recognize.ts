@@ -132,7 +132,8 @@ function lexiconWords(): Set<string> {
   return words;
 }
 
-const CORRECTOR = new WordCorrector(lexiconWords());
+const LEXICON_WORDS = lexiconWords();
+const CORRECTOR = new WordCorrector(LEXICON_WORDS);
 
 /**
  * A message is read from its first characters: a question or an answer typed on a phone is a
@@ -301,7 +302,7 @@ export function recognizeIntent(text: string, options: RecognizeOptions = {}): I
 }
 
 /** Words of four letters or more from the phrase lists: the vocabulary of the domain. */
-const DOMAIN_WORDS: ReadonlySet<string> = new Set([...lexiconWords()].filter((w) => w.length >= 4 && !/^\d+$/.test(w)));
+const DOMAIN_WORDS: ReadonlySet<string> = new Set([...LEXICON_WORDS].filter((w) => w.length >= 4 && !/^\d+$/.test(w)));
 
 function hasDomainWord(folded: string): boolean {
   return folded.split(' ').some((w) => DOMAIN_WORDS.has(w) || /\d/.test(w));
