@@ -83,6 +83,14 @@ describe('"the problem does not come from our service" at step 1 (item 5)', () =
     expect(await conversation.sayText('1')).toContain(procedure.outcome.exemptThirdParty.title);
   });
 
+  it('confirms a cause guessed there too, then decides on it', async () => {
+    const conversation = createTestConversation({ locale: 'fr' });
+    await conversation.sayText(CATALOGS.fr.procedure.node.cause.answer.provider.label);
+    await conversation.sayText(CATALOGS.fr.procedure.node.providerContacted.answer.notFromProvider.label);
+    expect(await conversation.sayText(GUESSED_OUTAGE.fr)).toContain(CATALOGS.fr.confirm.causes.thirdParty);
+    expect(await conversation.sayText('oui')).toContain(CATALOGS.fr.procedure.outcome.exemptThirdParty.title);
+  });
+
   it('understands the answer typed as a sentence', async () => {
     const conversation = createTestConversation({ locale: 'fr' });
     await conversation.sayText('1');
