@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type Activity, type Attachment, CardFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -23,12 +23,13 @@ import type { DownloadLinks } from '../src/listing/downloadLinks.js';
 import { isPrintable } from '../src/listing/printable.js';
 import type { ListingStore } from '../src/listing/listingStore.js';
 import { type ListingChange, ListingOutbox } from '../src/listing/outbox.js';
+import { createPendingWorkerSeal, type PendingWorkerSeal } from '../src/listing/pendingWorker.js';
 import { isTransientStorageError } from '../src/storage/transientErrors.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import { type ListingCommand, parseListingCommand, parseListingDate } from '../src/understanding/listingWords.js';
 import { escapeMarkdown as md, formatDay, formatDayMonth, refuse, sayAction, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
-import { operationIdOf, tenantKeyOf } from './tenant.js';
+import { canUseListing, operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
 export const LISTING_DIALOG = 'listing';
@@ -54,6 +55,11 @@ export interface ListingDialogDeps {
   readonly links: DownloadLinks;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
+  /**
+   * Seals the worker being entered in dialog state (pendingWorker.ts). Default: a key of this
+   * process's own — a half-entered worker is then forgotten at a restart.
+   */
+  readonly pendingWorkers?: PendingWorkerSeal;
 }
 
 export interface ListingOptions {
@@ -65,6 +71,8 @@ export interface ListingOptions {
 interface HeaderValues {
   reference?: string;
   declaration?: string;
+  /** The tenant of whoever opened the dialog: only they answer its questions (canUseListing). */
+  owner?: string;
 }
 
 /** Options carried from worker to worker: which listing, how many are on it, what is being corrected. */
@@ -76,15 +84,17 @@ interface WorkerLoopOptions {
 
 /** A question of this dialog, as data: rendered in the user's language each time it is asked. */
 type ListingQuestion =
-  | { readonly kind: 'reference' | 'declaration' | 'date' }
+  | { readonly kind: 'reference' | 'declaration' | 'date'; readonly owner?: string }
   | { readonly kind: 'worker'; readonly n: number; readonly isCorrection: boolean }
   | { readonly kind: 'surname'; readonly maskedId: string }
-  | { readonly kind: 'firstName'; readonly surname: string };
+  | { readonly kind: 'firstName'; readonly sealedSurname: string };
 
-/** Values of one pass of the worker loop. */
+/**
+ * Values of one pass of the worker loop: the identifier (then the surname) sealed, never in
+ * clear — dialog state is stored as is (pendingWorker.ts).
+ */
 interface WorkerValues {
-  workerId?: WorkerId;
-  surname?: string;
+  sealed?: string;
 }
 
 /** The one place that trusts the waterfall's untyped values and options. */
@@ -137,10 +147,12 @@ function parseWorkerForm(locale: Locale, form: WorkerForm): ParsedWorker {
  */
 export class ListingDialog extends ComponentDialog {
   private readonly outbox: ListingOutbox;
+  private readonly pending: PendingWorkerSeal;
 
   constructor(private readonly deps: ListingDialogDeps) {
     super(LISTING_DIALOG);
     this.outbox = deps.outbox ?? new ListingOutbox(deps.store);
+    this.pending = deps.pendingWorkers ?? createPendingWorkerSeal(randomBytes(32), deps.clock);
     const ask = (id: string, validator: PromptValidator<string>) => new RenderedTextPrompt<ListingQuestion>(id, (c, q) => this.render(c, q), validator);
     this.addDialog(ask(REFERENCE_PROMPT, (p) => this.validate(p, parseReferenceNumber, 'reference')));
     this.addDialog(ask(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
@@ -157,11 +169,12 @@ export class ListingDialog extends ComponentDialog {
       ]),
     );
     this.addDialog(
+      // Every step that acts on an answer checks first that the listing is the answerer's.
       new WaterfallDialog(WORKERS, [
         (s) => this.askWorker(s),
-        (s) => this.handleWorker(s),
-        (s) => this.askFirstName(s),
-        (s) => this.saveWorker(s),
+        (s) => this.ifAllowed(s, () => this.handleWorker(s)),
+        (s) => this.ifAllowed(s, () => this.askFirstName(s)),
+        (s) => this.ifAllowed(s, () => this.saveWorker(s)),
       ]),
     );
     this.initialDialogId = HEADER;
@@ -172,17 +185,21 @@ export class ListingDialog extends ComponentDialog {
   private async askReference(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const locale = turnLocale(step.context);
     await step.context.sendActivity(textActivity(t(locale, 'listing.start')));
-    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference' });
+    const owner = tenantKeyOf(step.context.activity);
+    headerValues(step).owner = owner;
+    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference', owner });
   }
 
   private async askDeclaration(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    headerValues(step).reference = String(step.result);
-    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration' });
+    const values = headerValues(step);
+    values.reference = String(step.result);
+    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration', ...(values.owner ? { owner: values.owner } : {}) });
   }
 
   private async askDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    headerValues(step).declaration = String(step.result);
-    return this.ask(step, DATE_PROMPT, { kind: 'date' });
+    const values = headerValues(step);
+    values.declaration = String(step.result);
+    return this.ask(step, DATE_PROMPT, { kind: 'date', ...(values.owner ? { owner: values.owner } : {}) });
   }
 
   private async open(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -226,6 +243,33 @@ export class ListingDialog extends ComponentDialog {
 
   // --- workers --------------------------------------------------------------------------
 
+  /**
+   * The access check (canUseListing) before any step of the worker loop acts on an answer: in
+   * a group conversation, another member's message never reads or changes the listing. The
+   * loop starts again at the worker question (a worker half-entered by the owner is dropped).
+   */
+  private async ifAllowed(step: WaterfallStepContext, next: () => Promise<DialogTurnResult>): Promise<DialogTurnResult> {
+    const { key, count } = loopOptions(step);
+    if (canUseListing(step.context.activity, key)) return next();
+    await step.context.sendActivity(textActivity(t(turnLocale(step.context), 'security.listingNotYours')));
+    const loop: WorkerLoopOptions = { key, count };
+    return step.replaceDialog(WORKERS, loop);
+  }
+
+  /** What the worker values are sealed to: this conversation. */
+  private conversationOf(step: WaterfallStepContext | TurnContext): string {
+    const activity = 'context' in step ? step.context.activity : step.activity;
+    return `${activity.channelId ?? ''}|${activity.conversation?.id ?? ''}`;
+  }
+
+  /** The worker being entered; when its seal has expired (or the key changed), the question starts again. */
+  private async pendingWorker(step: WaterfallStepContext): Promise<{ workerId: WorkerId; surname?: string | undefined } | undefined> {
+    const sealed = workerValues(step).sealed;
+    const worker = sealed ? this.pending.open(sealed, this.conversationOf(step)) : undefined;
+    if (!worker) await step.context.sendActivity(textActivity(t(turnLocale(step.context), 'security.workerForgotten')));
+    return worker;
+  }
+
   private async askWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { count, correcting } = loopOptions(step);
     return this.ask(step, WORKER_PROMPT, correcting ? { kind: 'worker', n: correcting.n, isCorrection: true } : { kind: 'worker', n: count + 1, isCorrection: false });
@@ -242,20 +286,23 @@ export class ListingDialog extends ComponentDialog {
     if (command) return this.runCommand(step, command);
     const id = parseWorkerId(String(step.result));
     if (!id.ok) return step.replaceDialog(WORKERS, loopOptions(step)); // the validator refused it already
-    workerValues(step).workerId = id.value;
+    workerValues(step).sealed = this.pending.seal({ workerId: id.value }, this.conversationOf(step));
     return this.ask(step, SURNAME_PROMPT, { kind: 'surname', maskedId: maskWorkerId(id.value) });
   }
 
   private async askFirstName(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const values = workerValues(step);
-    values.surname = String(step.result);
-    return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', surname: values.surname });
+    const worker = await this.pendingWorker(step);
+    if (!worker) return step.replaceDialog(WORKERS, loopOptions(step));
+    const surname = String(step.result);
+    const conversation = this.conversationOf(step);
+    workerValues(step).sealed = this.pending.seal({ workerId: worker.workerId, surname }, conversation);
+    return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', sealedSurname: this.pending.sealSurname(surname, conversation) });
   }
 
   private async saveWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { workerId, surname } = workerValues(step);
-    if (!workerId || !surname) return step.replaceDialog(WORKERS, loopOptions(step));
-    return this.store(step, workerId, surname, String(step.result));
+    const worker = await this.pendingWorker(step);
+    if (!worker?.surname) return step.replaceDialog(WORKERS, loopOptions(step));
+    return this.store(step, worker.workerId, worker.surname, String(step.result));
   }
 
   /** Adds (or, when correcting, replaces) one worker, then asks for the next. */
@@ -281,7 +328,9 @@ export class ListingDialog extends ComponentDialog {
     if (!result.ok) {
       // Nothing is lost: the worker is still in this step's values; the user re-sends the first name.
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
-      return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', surname });
+      const conversation = this.conversationOf(step);
+      workerValues(step).sealed = this.pending.seal({ workerId, surname }, conversation);
+      return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', sealedSurname: this.pending.sealSurname(surname, conversation) });
     }
     const count = result.listing.workers.length;
     const shown = { id: md(maskWorkerId(workerId)), surname: md(surname), firstName: md(firstName), count };
@@ -408,8 +457,11 @@ export class ListingDialog extends ComponentDialog {
       }
       case 'surname':
         return textActivity(t(locale, 'listing.askSurname', { id: md(question.maskedId) }));
-      case 'firstName':
-        return textActivity(t(locale, 'listing.askFirstName', { surname: md(question.surname) }));
+      case 'firstName': {
+        // Unsealed only to be shown; a seal that no longer opens shows an ellipsis (the answer then restarts the worker).
+        const surname = this.pending.openSurname(question.sealedSurname, this.conversationOf(context)) ?? '…';
+        return textActivity(t(locale, 'listing.askFirstName', { surname: md(surname) }));
+      }
     }
   }
 
@@ -421,6 +473,7 @@ export class ListingDialog extends ComponentDialog {
     parse: (input: string) => { ok: true; value: string } | { ok: false; error: string },
     field: 'reference' | 'declaration' | 'name',
   ): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     const parsed = parse(prompt.recognized.value ?? '');
     if (parsed.ok) {
       prompt.recognized.value = parsed.value;
@@ -429,7 +482,18 @@ export class ListingDialog extends ComponentDialog {
     return refuse(prompt, translateDynamic(turnLocale(prompt.context), `listing.error.${field}.${parsed.error}`));
   }
 
+  /**
+   * The header questions (before the listing has a key) are answered by whoever opened the
+   * dialog only: refused in the validator, so the question is asked again and nothing advances.
+   */
+  private isFromOwner(prompt: PromptValidatorContext<string>): boolean {
+    const question = (prompt.options as { validations?: ListingQuestion }).validations;
+    const owner = question && 'owner' in question ? question.owner : undefined;
+    return owner === undefined || owner === tenantKeyOf(prompt.context.activity);
+  }
+
   private async validateDate(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     if (parseListingDate(prompt.recognized.value ?? '', this.today())) return true;
     return refuse(prompt, t(turnLocale(prompt.context), 'listing.badDate'));
   }

@@ -46,7 +46,6 @@ describe('hostile input at every prompt of the bot', () => {
     await stores.container.deleteIfExists();
   });
 
-  // Bounded by its run count; the time limit only stops a hang (a loaded 2-core machine takes ~30 s).
   it('never throws, and every reply is text in the conversation’s language with nothing left unfilled', { timeout: 120_000 }, async () => {
     const started = performance.now();
     await fc.assert(
