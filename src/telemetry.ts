@@ -34,6 +34,9 @@ export async function startTelemetry(options: TelemetryOptions, logger: Logger):
   const settings: AzureMonitorOpenTelemetryOptions = {
     azureMonitorExporterOptions: { connectionString: options.connectionString },
     enableLiveMetrics: false,
+    // Every request traced: an emergency bot's volume is small, and a failed turn must be findable.
+    samplingRatio: 1,
+    tracesPerSecond: 0,
     instrumentationOptions: {
       http: { enabled: true },
       azureSdk: { enabled: true },

@@ -74,7 +74,9 @@ describe('dialog state with several instances (STATE_OUTAGE_BRIDGE=off)', () => 
     const containers = { STORAGE_DATA_CONTAINER: uniqueContainerName('bridge-data'), STORAGE_STATE_CONTAINER: uniqueContainerName('bridge-state') };
     const off = await connectStores(inject('azuriteConnectionString'), loadConfig({ ...containers, STATE_OUTAGE_BRIDGE: 'off' }).storage, () => new Date());
     const bridged = await connectStores(inject('azuriteConnectionString'), loadConfig(containers).storage, () => new Date());
-    expect(off.stateStorage).toBeInstanceOf(BlobStateStorage);
+    // Off: the storage client itself (behind the key-length guard), no in-memory bridge.
+    expect(off.stateStorage).toBeInstanceOf(BoundedKeyStorage);
+    expect(off.stateStorage).not.toBeInstanceOf(ResilientStorage);
     expect(bridged.stateStorage).toBeInstanceOf(ResilientStorage);
     await Promise.all([off.close(), bridged.close()]);
   });
