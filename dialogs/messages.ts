@@ -171,7 +171,7 @@ export function verdictActivity(locale: Locale, outcome: Outcome, centre: Contac
   if (status) parts.push(routeText(locale, status, centre, now));
   parts.push(translateDynamic(locale, `${key}.followUp`));
   if (outcome.isExempt) parts.push(t(locale, 'procedure.caveat'), t(locale, 'evidence.offer'));
-  const clauses = outcome.clauses.map((c) => translateDynamic(locale, `clause.${c}`)).join(' ; ');
+  const clauses = outcome.clauses.map((c) => translateDynamic(locale, `clause.${c}`)).join(t(locale, 'procedure.clauseSeparator'));
   parts.push(`_${t(locale, 'procedure.basis', { clauses })}_`);
   const route = status ? contactRouteActions(locale, status, centre) : [];
   return textActivity(parts.join('\n\n'), [...route, ...followUpActions(locale, outcome, status?.isOpen === false)]);

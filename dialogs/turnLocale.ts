@@ -14,6 +14,19 @@ export function turnLocale(context: TurnContext): Locale {
   return locale as Locale;
 }
 
+/**
+ * Marks every message the bot sends with the language it is written in (`activity.locale`):
+ * channels use it (speech, spelling), and the language can change within a conversation when
+ * the person writes in another one.
+ */
+export function labelOutgoingLocale(context: TurnContext): void {
+  context.onSendActivities(async (ctx, activities, next) => {
+    const locale: unknown = ctx.turnState.get(LOCALE_KEY);
+    if (typeof locale === 'string') for (const activity of activities) if (activity.type === 'message') activity.locale = locale;
+    return next();
+  });
+}
+
 const LEAD_IN_KEY = Symbol('leadIn');
 
 /**

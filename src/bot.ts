@@ -11,9 +11,10 @@ import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDi
 import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
 import { centreStatusActivity, contactRouteActions, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
+import { isAnswerToPrompt } from '../dialogs/answerPrompt.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { canUseListing, tenantKeyOf } from '../dialogs/tenant.js';
-import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
+import { labelOutgoingLocale, setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
@@ -27,7 +28,9 @@ import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { findDateInText } from './understanding/listingWords.js';
-import { type Intent, recognizeIntent } from './understanding/recognize.js';
+import { detectLanguage, SWITCH_PROBABILITY } from './understanding/languageDetector.js';
+import { type Confidence, type Intent, isButtonLabel, readYesNo, recognizeIntent, type SmallTalk } from './understanding/recognize.js';
+import { OUTCOMES } from './procedure/table.js';
 
 /**
  * The user's choices, kept with the conversation rather than in a separate user-state blob:
@@ -37,6 +40,12 @@ import { type Intent, recognizeIntent } from './understanding/recognize.js';
 export interface UserProfile {
   /** The language the user chose by name; wins over the channel's activity.locale. */
   locale?: Locale;
+  /**
+   * The language the user was last seen writing in (free text, detected with confidence): the
+   * bot answers in it rather than in the channel's locale, and keeps it for the buttons and
+   * numbers that follow (they carry no language of their own).
+   */
+  writtenLocale?: Locale;
 }
 
 /** What the conversation remembers between dialogs. */
@@ -47,6 +56,8 @@ export interface Session {
   listing?: ListingKey;
   /** Recently processed activity ids: a redelivered activity has no second effect. */
   recentActivityIds?: string[];
+  /** The last message offered to record evidence: a bare "yes" next accepts it. */
+  isEvidenceOffered?: boolean;
 }
 
 export interface ListingServices {
@@ -100,6 +111,12 @@ function storedReference(context: TurnContext): StoredReference {
     ...(user?.id ? { user: { id: user.id } } : {}),
     ...(locale ? { locale } : {}),
   };
+}
+
+/** A photo, a file or a sticker with no words: nothing to recognise, but never ignored. */
+function isAttachmentOnly(context: TurnContext): boolean {
+  const { text, attachments, value } = context.activity;
+  return (text ?? '').trim() === '' && value === undefined && (attachments?.length ?? 0) > 0;
 }
 
 /** Intents that are commands about the conversation itself, valid inside any dialog. */
@@ -165,16 +182,41 @@ export class EmergencyBot extends ActivityHandler {
    */
   override async run(context: TurnContext): Promise<void> {
     useTeamsCards(context);
+    labelOutgoingLocale(context);
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
 
-  /** User's choice, else the channel's locale (Teams sends e.g. nl-BE), else the default. */
+  /**
+   * User's choice, else the language the user writes in, else the channel's locale (Teams sends
+   * e.g. nl-BE), else the default.
+   */
   async resolveLocale(context: TurnContext): Promise<Locale> {
     const profile = await this.profile.get(context, {});
-    const locale = isLocale(profile.locale) ? profile.locale : negotiateLocale(context.activity.locale, this.deps.config.defaultLocale);
+    const locale = isLocale(profile.locale)
+      ? profile.locale
+      : isLocale(profile.writtenLocale)
+        ? profile.writtenLocale
+        : negotiateLocale(context.activity.locale, this.deps.config.defaultLocale);
     setTurnLocale(context, locale);
     return locale;
+  }
+
+  /**
+   * "onze router is stuk" from a phone set to English is answered in Dutch: free text whose
+   * language is clear. An explicit choice of language still wins; buttons and numbers never
+   * switch (they say nothing about the language, and a button is in the current one anyway).
+   */
+  private async followWrittenLanguage(context: TurnContext): Promise<void> {
+    const text = context.activity.text ?? '';
+    const profile = await this.profile.get(context, {});
+    if (isLocale(profile.locale) || isButtonLabel(text)) return;
+    const detected = detectLanguage(text);
+    if (!detected || detected.probability < SWITCH_PROBABILITY) return;
+    const channelLocale = negotiateLocale(context.activity.locale, this.deps.config.defaultLocale);
+    if (detected.locale === channelLocale) delete profile.writtenLocale;
+    else profile.writtenLocale = detected.locale;
+    setTurnLocale(context, detected.locale);
   }
 
   /** Remembers the activity id; true when it was already processed (a channel retry). */
@@ -191,14 +233,59 @@ export class EmergencyBot extends ActivityHandler {
   private async handleMessage(context: TurnContext): Promise<void> {
     await this.resolveLocale(context);
     const dc = await this.dialogs.createContext(context);
-    const intent = recognizeIntent(context.activity.text ?? '');
+    // Names, numbers and notes typed into the listing or evidence dialogs say nothing about
+    // the language the person reads.
+    if (!dc.activeDialog || isProcedureActive(dc.stack)) await this.followWrittenLanguage(context);
+    if (isAttachmentOnly(context)) {
+      await this.answerSmallTalk(dc, 'attachment');
+      return;
+    }
+    if (await this.answerOffer(dc)) return;
+    const intent = recognizeIntent(context.activity.text ?? '', { isQuestionOpen: dc.activeDialog !== undefined });
     if (await this.handleIntent(dc, intent)) return;
     if (dc.activeDialog) {
       const result = await dc.continueDialog();
       await this.remember(context, result);
       if (result.status !== DialogTurnStatus.empty) return;
     }
-    await this.startProcedure(dc, intent.kind === 'cause' ? intent.cause : undefined);
+    if (intent.kind === 'cause') await this.startProcedure(dc, intent.cause, intent.confidence);
+    else await this.startProcedure(dc);
+  }
+
+  /**
+   * "Record evidence of the unavailability…?" ends an exemption verdict: "oui" then records it,
+   * "non" is acknowledged — rather than either being taken for the start of something else.
+   */
+  private async answerOffer(dc: DialogContext): Promise<boolean> {
+    const session = await this.session.get(dc.context, {});
+    const isOffered = session.isEvidenceOffered === true;
+    delete session.isEvidenceOffered;
+    const answer = isOffered && !dc.activeDialog ? readYesNo(dc.context.activity.text ?? '') : undefined;
+    if (answer === 'no') await dc.context.sendActivity(textActivity(t(turnLocale(dc.context), 'smallTalk.declined')));
+    if (answer === 'yes') await this.beginEvidence(dc, session);
+    return answer !== undefined;
+  }
+
+  /** Records evidence for the last verdict of this conversation. */
+  private async beginEvidence(dc: DialogContext, session: Session): Promise<void> {
+    const verdict = session.lastVerdict;
+    await this.begin(dc, EVIDENCE_DIALOG, { outcome: verdict?.outcome ?? 'unspecified', cause: verdict?.cause } satisfies EvidenceOptions);
+  }
+
+  /**
+   * "merci", "bonjour", "lol", a photo, a sticker: a short answer in the user's language, and
+   * the current question again if one is open — never a procedure nobody asked for.
+   */
+  private async answerSmallTalk(dc: DialogContext, topic: SmallTalk | 'attachment'): Promise<void> {
+    const locale = turnLocale(dc.context);
+    const text = t(locale, `smallTalk.${topic}`);
+    if (dc.activeDialog) {
+      await dc.context.sendActivity(textActivity(text));
+      await dc.repromptDialog();
+      return;
+    }
+    const actions = (['actions.exemptToday', 'actions.centreOpen', 'actions.help'] as const).map((key) => sayAction(t(locale, key)));
+    await dc.context.sendActivity(textActivity(text, actions));
   }
 
   /** Keeps what finished dialogs established: the verdict, the listing worked on. */
@@ -207,6 +294,7 @@ export class EmergencyBot extends ActivityHandler {
     const session = await this.session.get(context, {});
     const value = result.result as Partial<ProcedureResult & { key: ListingKey }>;
     if (value.outcome) session.lastVerdict = { outcome: value.outcome, ...(value.cause ? { cause: value.cause } : {}) };
+    if (value.outcome && OUTCOMES[value.outcome].isExempt) session.isEvidenceOffered = true;
     if (value.key) session.listing = value.key;
   }
 
@@ -258,19 +346,25 @@ export class EmergencyBot extends ActivityHandler {
         if (active) await dc.repromptDialog();
         return true;
       case 'exempt':
-        // With the cause named, the verdict comes in this very turn. Without it, the procedure
-        // asks — unless it is under way, in which case its current question is the answer.
+        // With the cause named, the verdict comes in this very turn (after a confirmation when
+        // the cause is only a guess). Without it, the procedure asks — unless it is under way,
+        // in which case its current question is the answer.
         if (!intent.cause && isProcedureActive(dc.stack)) {
           await dc.repromptDialog();
           return true;
         }
         if (!intent.cause && active) return false;
         await dc.cancelAllDialogs();
-        await this.startProcedure(dc, intent.cause);
+        await this.startProcedure(dc, intent.cause, intent.confidence);
         return true;
       case 'cause':
         if (active) return false;
-        await this.startProcedure(dc, intent.cause);
+        await this.startProcedure(dc, intent.cause, intent.confidence);
+        return true;
+      case 'smallTalk':
+        // "ok" or "oui" may answer the open question: the dialog reads it first.
+        if (active && isAnswerToPrompt(dc, context.activity.text ?? '')) return false;
+        await this.answerSmallTalk(dc, intent.topic);
         return true;
       case 'startListing': {
         if (active === LISTING_DIALOG) return false;
@@ -279,13 +373,10 @@ export class EmergencyBot extends ActivityHandler {
         await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause } satisfies ListingOptions);
         return true;
       }
-      case 'recordEvidence': {
+      case 'recordEvidence':
         if (active) return false;
-        const session = await this.session.get(context, {});
-        const verdict = session.lastVerdict;
-        await this.begin(dc, EVIDENCE_DIALOG, { outcome: verdict?.outcome ?? 'unspecified', cause: verdict?.cause } satisfies EvidenceOptions);
+        await this.beginEvidence(dc, await this.session.get(context, {}));
         return true;
-      }
       case 'listEvidence': {
         const today = DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
         const date = findDateInText(context.activity.text ?? '', today) ?? (today.toISODate() ?? '');
@@ -350,9 +441,15 @@ export class EmergencyBot extends ActivityHandler {
     return key && canUseListing(dc.context.activity, key) ? key : undefined;
   }
 
-  private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {
+  /** Starts the procedure, at the cause when it is known, at its confirmation when it is a guess. */
+  private async startProcedure(dc: DialogContext, cause?: string, confidence: Confidence = 'full'): Promise<void> {
     if (!cause) setLeadIn(dc.context, t(turnLocale(dc.context), 'intro'));
-    await this.begin(dc, PROCEDURE_DIALOG, { answers: cause ? { cause } : {} } satisfies ProcedureOptions);
+    const options: ProcedureOptions = !cause
+      ? { answers: {} }
+      : confidence === 'full'
+        ? { answers: { cause } }
+        : { answers: {}, guess: { node: 'cause', answer: cause } };
+    await this.begin(dc, PROCEDURE_DIALOG, options);
   }
 }
 

@@ -27,6 +27,7 @@ export type ClauseId = keyof typeof CLAUSES;
 export const NODE_IDS = [
   'cause',
   'providerContacted',
+  'causeElsewhere',
   'providerOtherChannel',
   'ownOtherChannel',
   'infrastructure',
@@ -96,6 +97,21 @@ export const NODES: Readonly<Record<NodeId, ProcedureNode>> = {
       { id: 'solved', next: { outcome: 'solvedByProvider' } },
       { id: 'noSolution', next: { node: 'providerOtherChannel' } },
       { id: 'notYet', next: { outcome: 'contactProviderFirst' } },
+      // Step 1 asks to check "que le problème ne provient pas du service fourni": when the
+      // provider says it does not, the provider branch ends and the cause lies elsewhere.
+      { id: 'notFromProvider', next: { node: 'causeElsewhere' } },
+    ],
+  },
+  causeElsewhere: {
+    // The provider ruled its service out (step 1): the same causes as the first question,
+    // without the provider.
+    id: 'causeElsewhere',
+    clauses: ['step1', 'summaryThirdParty', 'summaryServiceDown', 'summaryOwn', 'attentionPermanent'],
+    answers: [
+      { id: 'thirdParty', next: { outcome: 'exemptThirdParty' } },
+      { id: 'serviceDown', next: { outcome: 'exemptServiceDown' } },
+      { id: 'own', next: { node: 'ownOtherChannel' } },
+      { id: 'permanent', next: { outcome: 'notExemptPermanent' } },
     ],
   },
   providerOtherChannel: {

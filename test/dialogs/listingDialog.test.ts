@@ -195,7 +195,7 @@ describe('evidence of an exemption', () => {
     expect(await conversation.sayText('ab')).toContain(CATALOGS.en.evidence.badNote);
     expect(await conversation.sayText('Status page screenshot at 06:55, incident 4711')).toContain('Evidence recorded for Wednesday, November 25, 2026 at 10:00');
     const list = await conversation.sayText('show my evidence for 25/11/2026');
-    expect(list).toContain('10:00 — ✅ You are exempt from attendance registration for today. — Status page screenshot at 06:55, incident 4711');
+    expect(list).toContain('10:00 — ✅ Exempt for today. — Status page screenshot at 06:55, incident 4711');
     const other = createTestConversation({ locale: 'en' });
     expect(await other.sayText('show my evidence for 25/11/2026')).toContain('No evidence recorded for Wednesday, November 25, 2026.');
   });

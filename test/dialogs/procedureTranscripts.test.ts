@@ -40,7 +40,7 @@ describe('the contact-centre verdict', () => {
     let reply = '';
     for (const text of ['recommencer', '4', '2']) reply = await conversation.sayText(text);
     expect(reply).toContain('02 511 51 51');
-    expect(reply).toContain('tapez 2 pour le français, puis 5 pour « Autres », puis 6 pour parler à un agent');
+    expect(reply).toContain('tapez 2 pour le français, puis 5 pour «\u202fAutres\u202f», puis 6 pour parler à un agent');
     expect(reply).toContain("jusqu'à 20:00");
     expect(reply).not.toContain('formulaire de contact');
   });

@@ -1,32 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGS, LOCALES, type Locale, t } from '../../src/i18n/index.js';
+import { NODES } from '../../src/procedure/table.js';
 import { createTestConversation, INSTANTS } from '../helpers/testBot.js';
 
 const exemptTitle = (locale: Locale, outcome: 'exemptServiceDown' | 'exemptThirdParty') =>
   CATALOGS[locale].procedure.outcome[outcome].title;
 
-describe('"am I exempt today?" answered in one turn when the message names the cause', () => {
+describe('"am I exempt today?" answered in one turn when the message names the cause plainly', () => {
   it.each([
     ['en', 'Checkinatwork is down, am I exempt?', 'exemptServiceDown'],
-    ['en', 'internet is out at the site because of our operator…', 'exemptThirdParty'],
     ['en', 'Power cut on the site, am I exempt today?', 'exemptThirdParty'],
     ['fr', 'Checkinatwork est en panne, suis-je dispensé ?', 'exemptServiceDown'],
-    ['fr', "Plus d'internet sur le chantier à cause de notre opérateur", 'exemptThirdParty'],
     ['fr', 'Coupure de courant sur le chantier, suis-je dispensé aujourd’hui ?', 'exemptThirdParty'],
+    ['fr', "Plus d'internet sur le chantier à cause de notre opérateur", 'exemptThirdParty'],
     ['nl', 'Checkinatwork ligt plat, ben ik vrijgesteld?', 'exemptServiceDown'],
     ['nl', 'Geen internet op de werf door onze operator', 'exemptThirdParty'],
     ['de', 'Checkinatwork ist ausgefallen, bin ich befreit?', 'exemptServiceDown'],
-    ['de', 'Stromausfall auf der Baustelle, bin ich heute befreit?', 'exemptThirdParty'],
+    ['de', 'Kein Strom auf der Baustelle, bin ich heute befreit?', 'exemptThirdParty'],
   ] as const)('[%s] %s', async (locale, message, outcome) => {
     const conversation = createTestConversation({ locale });
     const replies = await conversation.say(message);
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toContain(exemptTitle(locale, outcome));
   });
+});
 
-  it('answers a permanent lack of network at the workplace with "not exempt" in one turn', async () => {
-    const reply = await createTestConversation({ locale: 'en' }).sayText('There is never any network on this site, am I exempt?');
-    expect(reply).toContain(CATALOGS.en.procedure.outcome.notExemptPermanent.title);
+describe('a cause read from one word, a typo or several causes is confirmed before the verdict', () => {
+  it.each([
+    ['en', 'internet is out at the site because of our operator…', 'thirdParty', 'exemptThirdParty'],
+    ['fr', 'panne chez Sibelga ce matin', 'thirdParty', 'exemptThirdParty'],
+    ['de', 'Stromausfall auf der Baustelle, bin ich heute befreit?', 'thirdParty', 'exemptThirdParty'],
+    ['nl', 'checkinatwerk ligt plaat', 'serviceDown', 'exemptServiceDown'],
+  ] as const)('[%s] %s', async (locale, message, cause, outcome) => {
+    const conversation = createTestConversation({ locale });
+    const first = await conversation.say(message);
+    expect(first).toHaveLength(1);
+    expect(first[0]?.text).toContain(t(locale, 'confirm.question', { cause: CATALOGS[locale].confirm.causes[cause] }));
+    expect(first[0]?.text).not.toContain(exemptTitle(locale, outcome));
+    expect(first[0]?.suggestedActions?.actions.map((a) => a.title)).toEqual([CATALOGS[locale].confirm.yes, CATALOGS[locale].confirm.no]);
+    expect(await conversation.sayText(CATALOGS[locale].confirm.yes)).toContain(exemptTitle(locale, outcome));
+  });
+
+  it('asks the cause itself when the person says the guess is wrong', async () => {
+    const conversation = createTestConversation({ locale: 'en' });
+    await conversation.sayText('our operator is down');
+    expect(await conversation.sayText('No, choose')).toContain(CATALOGS.en.procedure.node.cause.question);
+    expect(await conversation.sayText('3')).toContain(exemptTitle('en', 'exemptServiceDown'));
+  });
+
+  it('confirms a permanent lack of network at the workplace before "not exempt"', async () => {
+    const conversation = createTestConversation({ locale: 'en' });
+    const reply = await conversation.sayText('There is never any network on this site, am I exempt?');
+    expect(reply).toContain(CATALOGS.en.confirm.causes.permanent);
+    expect(reply).not.toContain(CATALOGS.en.procedure.outcome.notExemptPermanent.title);
+    expect(await conversation.sayText('yes')).toContain(CATALOGS.en.procedure.outcome.notExemptPermanent.title);
   });
 });
 
@@ -125,7 +152,7 @@ describe('commands at any point', () => {
     await conversation.sayText('Am I exempt today?');
     await conversation.sayText('my service provider');
     const reply = await conversation.sayText('banana');
-    expect(reply).toContain(t('en', 'prompt.retry', { count: 3 }));
+    expect(reply).toContain(t('en', 'prompt.retry', { count: NODES.providerContacted.answers.length }));
     expect(reply).toContain(CATALOGS.en.procedure.node.providerContacted.question);
     expect(await conversation.sayText('not yet')).toContain(CATALOGS.en.procedure.outcome.contactProviderFirst.title);
   });

@@ -41,11 +41,11 @@ describe('a listing over /api/messages, down to the PDF', () => {
     expect(await say("aujourd'hui")).toContain('Listing ouvert');
     await say(NISS);
     await say('Peeters');
-    expect(await say('Jan')).toContain('Travailleurs sur le listing : 1');
+    expect(await say('Jan')).toContain('Travailleurs sur le listing\u00a0: 1');
     expect(await say(BAD_CHECK)).toContain('chiffres de contrôle');
     await say(NISS_2000);
     await say('Lambert');
-    expect(await say('Élodie')).toContain('Travailleurs sur le listing : 2');
+    expect(await say('Élodie')).toContain('Travailleurs sur le listing\u00a0: 2');
     const done = await say('terminé');
     const url = /\((http:\/\/localhost:\d+\/listings\/[A-Za-z0-9_-]+\.pdf)\)/.exec(done)?.[1];
     expect(url).toBeDefined();

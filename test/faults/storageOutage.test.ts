@@ -115,7 +115,7 @@ describe('blob storage unreachable during a turn', () => {
     // The conversation goes on normally: the next worker, on the same listing.
     expect(await say(NISS_B)).toContain(t('fr', 'listing.askSurname', { id: masked(NISS_B) }));
     await say('Peeters');
-    expect(await say('Jan')).toContain(`Ajouté : ${masked(NISS_B)} — Peeters Jan. Travailleurs sur le listing : 2.`);
+    expect(await say('Jan')).toContain(t('fr', 'listing.added', { id: masked(NISS_B), surname: 'Peeters', firstName: 'Jan', count: 2 }));
     const listed = await say('liste');
     expect(listed).toContain(`1. ${masked(NISS_A)} — Goossens Sara`);
     expect(listed).toContain(`2. ${masked(NISS_B)} — Peeters Jan`);

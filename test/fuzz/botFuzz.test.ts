@@ -1,9 +1,9 @@
 import type { Activity } from 'botbuilder';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCALES, type Locale } from '../../src/i18n/index.js';
+import { isLocale, LOCALES, type Locale } from '../../src/i18n/index.js';
 import { parseWorkerId } from '../../src/identity/index.js';
-import { recognizeIntent } from '../../src/understanding/recognize.js';
+import { isButtonLabel, recognizeIntent } from '../../src/understanding/recognize.js';
 import { LISTINGS_ROOT } from '../../src/listing/blobNames.js';
 import { type Listing, listingSchema } from '../../src/listing/model.js';
 import { createLogger } from '../../src/logger.js';
@@ -35,7 +35,7 @@ describe('hostile input at every prompt of the bot', () => {
   const stores = testStores(() => INSTANTS.open, uniqueContainerName('fuzz-bot'));
   const logs: string[] = [];
   const logger = createLogger('debug', (line) => logs.push(line));
-  const stats = { conversations: 0, scripted: 0, hostile: 0, refusedAtHttp: 0, languageSwitches: 0, replies: 0 };
+  const stats = { conversations: 0, scripted: 0, hostile: 0, refusedAtHttp: 0, languageSwitches: 0, writtenSwitches: 0, replies: 0 };
   const reached = new Set<string>();
 
   beforeAll(async () => {
@@ -64,7 +64,15 @@ describe('hostile input at every prompt of the bot', () => {
             const replies = await conversation.say(message);
             for (const reply of replies) {
               stats.replies += 1;
-              expected = switchedLocaleOf(reply.text ?? '') ?? expected;
+              const switched = switchedLocaleOf(reply.text ?? '');
+              // Free text in another language is answered in it: the reply says which language
+              // it is in, and must then be entirely in that one. Buttons and numbers never switch.
+              const written = isLocale(reply.locale) && reply.locale !== expected ? reply.locale : undefined;
+              if (written && !switched && typeof message === 'string' && isButtonLabel(message)) {
+                throw new Error(`a button or number switched the language to ${written}: ${JSON.stringify(message)}`);
+              }
+              if (written && !switched) stats.writtenSwitches += 1;
+              expected = switched ?? written ?? expected;
               const problems = replyProblems(reply, expected, typed);
               if (problems.length > 0) throw new Error(`${problems.join('; ')}\nreply: ${JSON.stringify(reply.text)}`);
             }

@@ -114,7 +114,7 @@ describe('the turn error handler', () => {
     expect(await conversation.sayText('Jan')).toBe(CATALOGS.fr.error.turn);
 
     // "Your answers are kept: please send your last message again."
-    expect(await conversation.sayText('Jan')).toContain('Travailleurs sur le listing : 1');
+    expect(await conversation.sayText('Jan')).toContain('Travailleurs sur le listing\u00a0: 1');
   });
 });
 

@@ -109,7 +109,7 @@ describe('blob storage with Microsoft Entra ID (no account key), through a manag
       expect(await say("aujourd'hui")).toContain('Listing ouvert');
       await say(NISS_1);
       await say('Peeters');
-      expect(await say('Jan')).toContain('Travailleurs sur le listing : 1');
+      expect(await say('Jan')).toContain('Travailleurs sur le listing\u00a0: 1');
 
       // Every token was asked for Azure Storage, by the identity's client id, with the secret header.
       expect(identity.requests.length).toBeGreaterThan(0);

@@ -57,7 +57,7 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
     });
     const question = all.find((a) => a.text?.includes(QUESTION));
     expect(question?.replyToId).toBe(id);
-    expect(question?.suggestedActions?.actions.map((a) => a.title)).toContain('Checkinatwork est indisponible');
+    expect(question?.suggestedActions?.actions.map((a) => a.title)).toContain('Checkinatwork en panne');
     // The user's activity comes before the answers to it; ids and timestamps increase.
     const ids = all.map((a) => Number(a.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -74,20 +74,20 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
     expect(first.activities.length).toBeGreaterThan(0);
     const again = await dl.get(started.conversationId, started.token, first.watermark);
     expect(again).toMatchObject({ status: 200, activities: [], watermark: first.watermark });
-    await dl.post(started.conversationId, started.token, { type: 'message', text: 'Checkinatwork est indisponible', locale: 'fr-BE' });
+    await dl.post(started.conversationId, started.token, { type: 'message', text: 'Checkinatwork en panne', locale: 'fr-BE' });
     const next = await dl.get(started.conversationId, started.token, first.watermark);
-    expect(next.activities[0]?.text).toBe('Checkinatwork est indisponible');
+    expect(next.activities[0]?.text).toBe('Checkinatwork en panne');
     expect(Number(next.watermark)).toBeGreaterThan(Number(first.watermark));
   });
 
   it('goes to a verdict when the cause is clicked, in the same conversation', async () => {
     const { started } = await dl.start({ user: { id: 'web-verdict-test' }, locale: 'fr-BE' });
     await dl.post(started.conversationId, started.token, { type: 'message', text: "Suis-je dispensé aujourd'hui ?", locale: 'fr-BE' });
-    await dl.post(started.conversationId, started.token, { type: 'message', text: 'Checkinatwork est indisponible', locale: 'fr-BE' });
+    await dl.post(started.conversationId, started.token, { type: 'message', text: 'Checkinatwork en panne', locale: 'fr-BE' });
     const all = await dl.pollUntil(started.conversationId, started.token, (acts) =>
       acts.some((a) => a.text?.includes(CATALOGS.fr.procedure.outcome.exemptServiceDown.title)),
     );
-    expect(all.map((a) => a.text ?? '').join('\n')).toContain("Vous êtes dispensé de l'enregistrement de présence pour aujourd'hui");
+    expect(all.map((a) => a.text ?? '').join('\n')).toContain("Dispensé pour aujourd'hui");
   });
 
   it('refuses a token for another conversation’s activities, and an unknown token', async () => {
