@@ -38,7 +38,7 @@ import {
 } from '../src/understanding/listingWords.js';
 import { crewSummaryText, type CrewUnit, placeText, reasonText } from './listing/crewText.js';
 import { showsCards, workerRowsCard, workerRowsOf } from './listing/workerRowsCard.js';
-import { escapeMarkdown as md, formatDay, formatDayMonth, formattingLocale, refuse, sayAction, textActivity } from './messages.js';
+import { escapeMarkdown as md, formatDay, formatDayMonth, refuse, sayAction, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
 import { operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
@@ -366,8 +366,9 @@ export class ListingDialog extends ComponentDialog {
         return this.ask(step, SURNAME_PROMPT, { kind: 'surname', maskedId: maskWorkerId(line.workerId) });
       }
       case 'refused': {
-        const reason = line.error === 'line.noId' && text.trim() !== '' && !/\d/.test(text) ? 'workerId.characters' : line.error;
-        await step.context.sendActivity(textActivity(reasonText(locale, reason)));
+        const reason = reasonText(locale, line.error);
+        // Alone, the reason is a sentence of its own.
+        await step.context.sendActivity(textActivity(reason.charAt(0).toUpperCase() + reason.slice(1)));
         return step.replaceDialog(WORKERS, options);
       }
     }
@@ -854,7 +855,7 @@ export class ListingDialog extends ComponentDialog {
     const read = readListingDate(text, this.today());
     if (read.ok) return true;
     if (read.error === 'outOfRange') {
-      const day = read.day.setLocale(formattingLocale(locale)).toFormat('cccc d LLLL');
+      const day = formatDay(locale, read.day.toISODate() ?? '');
       return refuse(prompt, t(locale, 'crew.date.outOfRange', { day, today: formatDay(locale, this.today().toISODate() ?? '') }));
     }
     return refuse(prompt, t(locale, 'listing.badDate'));
