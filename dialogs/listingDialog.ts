@@ -246,7 +246,7 @@ export class ListingDialog extends ComponentDialog {
       await step.context.sendActivity(textActivity(t(locale, 'crew.date.notOpened')));
       return step.endDialog();
     }
-    const copy = this.copyAsked(answer, values.copyFrom);
+    const copy = this.copyAsked(locale, answer, values.copyFrom);
     const read = readListingDate(answer, this.today());
     const date = read.ok ? read.date : (this.today().toISODate() ?? '');
     const reference = parseReferenceNumber(values.reference ?? '');
@@ -288,7 +288,8 @@ export class ListingDialog extends ComponentDialog {
   }
 
   /** The listing to copy when the date answer asks for one (the button, or "same as yesterday"). */
-  private copyAsked(answer: string, offered: HeaderValues['copyFrom']): { from: string } | undefined {
+  private copyAsked(locale: Locale, answer: string, offered: HeaderValues['copyFrom']): { from: string } | undefined {
+    if (offered && normalizeText(answer) === normalizeText(this.copyButton(locale, offered))) return { from: offered.date };
     const request = parseCopyRequest(answer, this.today());
     if (!request) return undefined;
     if (request.from === 'latest') return offered ? { from: offered.date } : { from: 'latest' };

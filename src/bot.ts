@@ -24,7 +24,9 @@ import type { ListingOutbox } from './listing/outbox.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
+import { OUTCOMES } from './procedure/table.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
+import { looksLikeReference, parseListingHeader } from './understanding/listingHeader.js';
 import { findDateInText } from './understanding/listingWords.js';
 import { type Intent, recognizeIntent } from './understanding/recognize.js';
 
@@ -98,6 +100,9 @@ function storedReference(context: TurnContext): StoredReference {
     ...(locale ? { locale } : {}),
   };
 }
+
+/** Verdicts after which the contact centre gives a reference number (step 3.2). */
+const OUTCOMES_NEEDING_CENTRE: ReadonlySet<string> = new Set(Object.values(OUTCOMES).filter((o) => o.needsContactCentre).map((o) => o.id));
 
 /** Intents that are commands about the conversation itself, valid inside any dialog. */
 const COMMANDS: ReadonlySet<Intent['kind']> = new Set(['switchLanguage', 'chooseLanguage', 'help', 'restart', 'cancel']);
@@ -181,6 +186,7 @@ export class EmergencyBot extends ActivityHandler {
     const dc = await this.dialogs.createContext(context);
     const intent = recognizeIntent(context.activity.text ?? '');
     if (await this.handleIntent(dc, intent)) return;
+    if (!dc.activeDialog && (await this.openListingFromText(dc))) return;
     if (dc.activeDialog) {
       const result = await dc.continueDialog();
       await this.remember(context, result);
@@ -264,7 +270,8 @@ export class EmergencyBot extends ActivityHandler {
         if (active === LISTING_DIALOG) return false;
         await dc.cancelAllDialogs();
         const session = await this.session.get(context, {});
-        await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause } satisfies ListingOptions);
+        const header = parseListingHeader(context.activity.text ?? '', this.today());
+        await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause, ...header } satisfies ListingOptions);
         return true;
       }
       case 'recordEvidence': {
@@ -334,6 +341,31 @@ export class EmergencyBot extends ActivityHandler {
     const key = loop?.options?.key ?? session.listing;
     // A listing of another tenant is never addressed, even if the state says so.
     return key && key.tenantKey === tenantKeyOf(dc.context.activity) ? key : undefined;
+  }
+
+  /**
+   * The listing opened straight from what was typed: the whole header in one message ("reference
+   * REF-1, declaration 1Y102M7NZF7PZ, today"), or, right after a contact-centre verdict, the
+   * reference number the agent just gave (confirmed first when it might be something else).
+   */
+  private async openListingFromText(dc: DialogContext): Promise<boolean> {
+    const text = dc.context.activity.text ?? '';
+    const session = await this.session.get(dc.context, {});
+    const cause = session.lastVerdict?.cause;
+    const header = parseListingHeader(text, this.today());
+    if (header.reference !== undefined && header.declaration !== undefined) {
+      await this.begin(dc, LISTING_DIALOG, { cause, ...header } satisfies ListingOptions);
+      return true;
+    }
+    const verdict = session.lastVerdict ? OUTCOMES_NEEDING_CENTRE.has(session.lastVerdict.outcome) : false;
+    const reference = verdict ? looksLikeReference(text) : undefined;
+    if (!reference) return false;
+    await this.begin(dc, LISTING_DIALOG, { cause, reference: reference.reference, confirmReference: reference.certainty === 'maybe' } satisfies ListingOptions);
+    return true;
+  }
+
+  private today(): DateTime {
+    return DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
   }
 
   private async startProcedure(dc: DialogContext, cause: string | undefined): Promise<void> {
