@@ -11,6 +11,7 @@ import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDi
 import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG } from '../dialogs/listingDialog.js';
 import { centreStatusActivity, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
+import { readAttachedCrew } from '../dialogs/listing/attachments.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { tenantKeyOf } from '../dialogs/tenant.js';
 import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
@@ -128,7 +129,16 @@ export class EmergencyBot extends ActivityHandler {
     this.dialogs = new DialogSet(this.dialogState);
     for (const dialog of procedureDialogs({ clock, contactCentre: deps.config.contactCentre })) this.dialogs.add(dialog);
     this.dialogs
-      .add(new ListingDialog({ store: listings.store, outbox: listings.outbox, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
+      .add(
+        new ListingDialog({
+          store: listings.store,
+          outbox: listings.outbox,
+          links: listings.links,
+          clock,
+          publicBaseUrl: listings.publicBaseUrl,
+          readCrewFile: (activity) => readAttachedCrew(activity, { isAuthenticated: Boolean(deps.config.bot.appId) }),
+        }),
+      )
       .add(new EvidenceDialog({ store: listings.evidence, clock }))
       .add(new EraseDialog(listings.store));
 
