@@ -367,9 +367,7 @@ export class ListingDialog extends ComponentDialog {
         return this.ask(step, SURNAME_PROMPT, { kind: 'surname', maskedId: maskWorkerId(line.workerId) });
       }
       case 'refused': {
-        const reason = reasonText(locale, line.error);
-        // Alone, the reason is a sentence of its own.
-        await step.context.sendActivity(textActivity(reason.charAt(0).toUpperCase() + reason.slice(1)));
+        await step.context.sendActivity(textActivity(reasonText(locale, line.error)));
         return step.replaceDialog(WORKERS, options);
       }
     }
@@ -752,7 +750,7 @@ export class ListingDialog extends ComponentDialog {
           ? t(locale, 'listing.correcting', { n: question.n })
           : `${t(locale, 'listing.askWorkerId', { n: question.n })}\n\n_${t(locale, 'crew.fastHint')}_\n\n_${t(locale, 'listing.commandsHint')}_`;
         const activity = textActivity(text, this.loopActions(locale));
-        if (!question.isCorrection && showsCards(context.activity.channelId) && (question.showCard || context.activity.channelId === 'msteams')) {
+        if (!question.isCorrection && question.showCard && showsCards(context.activity.channelId)) {
           activity.attachments = [workerRowsCard(locale)];
         }
         return activity;

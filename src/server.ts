@@ -9,6 +9,7 @@ import type { ListingStore } from './listing/listingStore.js';
 import { listingPdfLabels } from './listing/pdfLabels.js';
 import { renderListingPdf } from './listing/renderPdf.js';
 import type { Logger } from './logger.js';
+import { keepUploadBodiesAsBytes } from './webchat/localDirectLine.js';
 import { registerWebChat, type WebChatSettings } from './webchat/registerWebChat.js';
 
 export interface ServerDeps {
@@ -57,6 +58,7 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore,
   const server = restify.createServer({ name: 'checkinatwork-emergency-bot', handleUncaughtExceptions: false });
   installRequestLog(server, logger);
   server.pre(refuseEncodedBodies);
+  server.pre(keepUploadBodiesAsBytes);
   // JSON only: restify's full bodyParser would also take multipart uploads (written to disk,
   // outside the size limit) and forms, which no route here wants.
   server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));

@@ -21,7 +21,8 @@ export function showsCards(channelId: string | undefined): boolean {
 export function workerRowsCard(locale: Locale, rows = WORKER_ROWS): Attachment {
   const body: unknown[] = [
     { type: 'TextBlock', text: t(locale, 'crew.card.title'), weight: 'Bolder', size: 'Medium', wrap: true, style: 'heading' },
-    { type: 'TextBlock', text: t(locale, 'crew.card.intro'), wrap: true, isSubtle: true },
+    // Not `isSubtle`: Web Chat's subtle grey fails the WCAG AA contrast ratio (axe-core).
+    { type: 'TextBlock', text: t(locale, 'crew.card.intro'), wrap: true },
   ];
   for (let n = 1; n <= rows; n += 1) {
     const row = t(locale, 'crew.card.row', { n });
@@ -30,12 +31,14 @@ export function workerRowsCard(locale: Locale, rows = WORKER_ROWS): Attachment {
       separator: n > 1,
       items: [
         { type: 'TextBlock', text: row, weight: 'Bolder', wrap: true },
-        { type: 'Input.Text', id: `workerId${n}`, label: `${t(locale, 'listing.pdf.columns.identifier')} (${row})`, placeholder: '85.07.30-033.28' },
+        // Placeholders as well as labels: Web Chat's screen-reader rendering of a card names an
+        // input by its placeholder only (axe-core "label" rule).
+        { type: 'Input.Text', id: `workerId${n}`, label: `${t(locale, 'listing.pdf.columns.identifier')} (${row})`, placeholder: t(locale, 'listing.pdf.columns.identifier') },
         {
           type: 'ColumnSet',
           columns: [
-            { type: 'Column', width: 'stretch', items: [{ type: 'Input.Text', id: `surname${n}`, label: `${t(locale, 'listing.pdf.columns.surname')} (${row})` }] },
-            { type: 'Column', width: 'stretch', items: [{ type: 'Input.Text', id: `firstName${n}`, label: `${t(locale, 'listing.pdf.columns.firstName')} (${row})` }] },
+            { type: 'Column', width: 'stretch', items: [{ type: 'Input.Text', id: `surname${n}`, label: `${t(locale, 'listing.pdf.columns.surname')} (${row})`, placeholder: t(locale, 'listing.pdf.columns.surname') }] },
+            { type: 'Column', width: 'stretch', items: [{ type: 'Input.Text', id: `firstName${n}`, label: `${t(locale, 'listing.pdf.columns.firstName')} (${row})`, placeholder: t(locale, 'listing.pdf.columns.firstName') }] },
           ],
         },
       ],

@@ -57,15 +57,20 @@ const MAX_CHOICES = 4;
 const ID_RUN = /(?:(?<![\p{L}\p{N}])(?:limosa|l1)[ \u00A0\u202F]*:?[ \u00A0\u202F]*)?\d(?:[\d ./\-\u00A0\u202F\u2010\u2011\u2013]*\d)?/giu;
 const FIELD_SEPARATORS = ['\t', ';', '|', ','] as const;
 
-// Particles that open a surname in Belgium and its neighbours (compared in lower case, with ’
-// folded to '). `'t` as in `'t Kint`; `d'` only when typed apart from the name (`d' Hondt`).
+// Particles that open a surname (compared in lower case, with ’ folded to '). The Flemish and
+// Dutch ones and `el`/`al` settle a split on their own (`Van den Broeck Jan`, `El Amrani
+// Youssef`): no Belgian surname is the particle alone. The others are also whole surnames or
+// given names elsewhere (`Le` in Vietnam, `Ben`, `Da`): a split they would decide is asked.
+const SURE_PARTICLES = new Set(['van', 'vande', 'vanden', 'vander', 'de', 'den', 'der', 'het', "'t", 'te', 'ten', 'ter', 'op', 'in', 'el', 'al']);
 const PARTICLES = new Set([
-  'van', 'vande', 'vanden', 'vander', 'de', 'den', 'der', 'het', "'t", 'te', 'ten', 'ter', 'op', 'in',
+  ...SURE_PARTICLES,
   'la', 'le', 'du', 'des', 'di', 'da', 'del', 'della', 'dos', 'das', "d'", "l'",
-  'von', 'vom', 'zu', 'zum', 'zur', 'el', 'al', 'ben', 'bin', 'ibn', 'abu', 'abou', 'ait', 'aït',
+  'von', 'vom', 'zu', 'zum', 'zur', 'ben', 'bin', 'ibn', 'abu', 'abou', 'ait', 'aït',
 ]);
 
-const isParticle = (word: string) => PARTICLES.has(word.toLowerCase().replace(/’/g, "'"));
+const folded = (word: string) => word.toLowerCase().replace(/’/g, "'");
+const isParticle = (word: string) => PARTICLES.has(folded(word));
+const isSureParticle = (word: string) => SURE_PARTICLES.has(folded(word));
 // Capitals only, at least two letters: `PEETERS`, `VAN`, `D'HONDT` (not `J.` or `I`).
 const isAllCaps = (word: string) => /\p{L}.*\p{L}/u.test(word) && word === word.toUpperCase() && word !== word.toLowerCase();
 
@@ -147,7 +152,10 @@ export function possibleSplits(words: readonly string[]): NameSplit[] {
   const likely = head + 1;
   if (likely < words.length) splits.push({ surname: join(0, likely), firstName: join(likely, words.length) });
   const rest = words.slice(likely);
-  if (rest.length === 1 && !isParticle(rest[0] ?? '')) return splits;
+  const isSettled = words.slice(0, head).every(isSureParticle);
+  if (rest.length === 1 && !isParticle(rest[0] ?? '') && isSettled) return splits;
+  // A shorter surname, when an uncertain particle made it longer (`Le Minh Anh`: `Le`, `Minh Anh`).
+  if (!isSettled) for (let cut = 1; cut < likely; cut += 1) splits.push({ surname: join(0, cut), firstName: join(cut, words.length) });
   // Other cuts: a longer surname (double-barrelled, `Peeters Janssens Marie`), …
   for (let cut = likely + 1; cut < words.length; cut += 1) {
     if (!isParticle(words[cut - 1] ?? '')) splits.push({ surname: join(0, cut), firstName: join(cut, words.length) });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { errorFields, type Logger } from '../logger.js';
 import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, LocalConversations } from './localConversations.js';
+import { boundaryOf, parseMultipart } from './multipart.js';
 
 /**
  * A local stand-in for the Direct Line service, so the Web Chat page talks to this bot with no
@@ -16,6 +17,8 @@ import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, L
  *   POST {base}/conversations/:id/activities           the user's activity → the bot → `{ id }`
  *   GET  {base}/conversations/:id/activities?watermark=N  `{ activities, watermark }`
  *   POST {base}/tokens/refresh                         a fresh token for the same conversation
+ *   POST {base}/conversations/:id/upload               a message with files (Web Chat's paper clip):
+ *                                                      multipart, files passed to the bot inline
  *
  * User activities reach the bot through CloudAdapter.process and bot.run, like any channel's.
  * The bot answers through the Bot Connector API at the activity's `serviceUrl`, which points
@@ -121,6 +124,27 @@ function recordingResponse(): { response: BotResponse; status: () => number } {
     end: () => undefined,
   };
   return { response, status: () => code };
+}
+
+const MAX_UPLOAD_FILES = 5;
+const UPLOAD_PATH = new RegExp(`^${LOCAL_DIRECT_LINE_BASE}/conversations/[^/?]+/upload(?:\\?|$)`);
+/** The multipart content type of an upload, kept aside while the body is read as bytes. */
+const uploadContentTypes = new WeakMap<restify.Request, string>();
+const UPLOAD_BODY_TYPE = 'application/x-local-direct-line-upload';
+
+/**
+ * The body reader keeps multipart bodies as UTF-8 text, which corrupts a workbook: for an
+ * upload, it is told the body is bytes (same size limit), and the real type is kept aside.
+ */
+export function keepUploadBodiesAsBytes(req: restify.Request, _res: restify.Response, next: restify.Next): void {
+  const type = req.headers['content-type'];
+  if (req.method === 'POST' && typeof type === 'string' && UPLOAD_PATH.test(req.url ?? '') && boundaryOf(type) !== undefined) {
+    uploadContentTypes.set(req, type);
+    // Not multipart/form-data nor application/octet-stream, which the body reader leaves unread,
+    // and not text, which it decodes: so it reads the bytes, within its size limit.
+    req.headers['content-type'] = UPLOAD_BODY_TYPE;
+  }
+  next();
 }
 
 export function registerLocalDirectLine(server: restify.Server, deps: LocalDirectLineDeps): LocalConversations {
@@ -236,6 +260,49 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       return;
     }
     res.send(200, { id });
+  });
+
+  // A message with files. The files reach the bot inline (`data:` URLs), so the bot never fetches
+  // a URL for them; the transcript keeps only their names and types.
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/upload`, async (req, res) => {
+    const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
+    if (!auth.ok) return refuse(res, auth.error);
+    const boundary = boundaryOf(uploadContentTypes.get(req));
+    const parts = boundary !== undefined && Buffer.isBuffer(req.body) ? parseMultipart(req.body, boundary) : undefined;
+    const activityPart = parts?.find((p) => p.name === 'activity');
+    const files = (parts ?? []).filter((p) => p.name === 'file').slice(0, MAX_UPLOAD_FILES);
+    let json: unknown;
+    try {
+      json = activityPart ? JSON.parse(activityPart.data.toString('utf8')) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const parsed = clientActivitySchema.safeParse(json);
+    if (!parsed.success || parsed.data.type !== 'message' || files.length === 0) {
+      res.send(400, { error: { code: 'BadArgument', message: 'Not an upload this channel accepts.' } });
+      return;
+    }
+    const { from, ...fields } = parsed.data;
+    const conversation = auth.conversation;
+    const described = files.map((f) => ({ contentType: f.contentType ?? 'application/octet-stream', name: (f.filename ?? 'file').slice(0, 256) }));
+    const activity: Partial<Activity> = {
+      ...fields,
+      attachments: described,
+      channelId: LOCAL_CHANNEL_ID,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      from: userAccount(conversation, from?.name ?? conversation.userName),
+      recipient: { ...BOT_ACCOUNT },
+    };
+    const stored = conversations.append(conversation.id, activity);
+    if (!stored?.id) return refuse(res, 'unknownToken');
+    const inline = described.map((d, i) => ({ ...d, contentUrl: `data:${d.contentType};base64,${files[i]?.data.toString('base64') ?? ''}` }));
+    const status = await conversations.serialize(conversation.id, () => runTurn(conversation, { ...stored, attachments: inline }));
+    if (status >= 400) {
+      logger.warn('webchat.local.bot_refused', { status });
+      res.send(502, { error: { code: 'BotError', message: 'The bot could not take this activity.' } });
+      return;
+    }
+    res.send(200, { id: stored.id });
   });
 
   server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, (req, res, next) => {

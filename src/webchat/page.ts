@@ -37,7 +37,8 @@ const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
  * talks to the Direct Line service (HTTPS and its WebSocket stream), and only to it.
  */
 export function contentSecurityPolicy(nonce: string, directLineEndpoint: string | undefined): string {
-  const connect = ["'self'"];
+  // blob: lets DirectLineJS read a file the user picked (paper clip) before uploading it.
+  const connect = ["'self'", 'blob:'];
   if (directLineEndpoint) {
     const url = new URL(directLineEndpoint);
     connect.push(url.origin, `wss://${url.host}`);

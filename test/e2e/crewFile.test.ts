@@ -91,7 +91,7 @@ describe('a crew sent as a CSV or Excel file', () => {
     });
     expect(reply).toContain('✅ 2 workers added (4 lines read). Workers on the listing: 2.');
     expect(reply).toContain("Line 3: The check digits of this number don't match");
-    expect(reply).toContain('Line 5: the first name is missing');
+    expect(reply).toContain('Line 5: The first name is missing');
     expect((await c.stored())?.workers.map((w) => w.surname)).toEqual(['Peeters', 'De Smet']);
     await c.close();
   });

@@ -121,9 +121,9 @@ describe('the fast listing over /api/messages', () => {
     expect(summary).toContain('✅ 205 workers added (210 lines read). Workers on the listing: 206.');
     expect(summary).toContain('4 lines not added:');
     expect(summary).toContain("Line 5: The check digits of this number don't match");
-    expect(summary).toContain('Line 11: same number as line 2');
-    expect(summary).toContain('Line 16: already on the listing (no. 1), unchanged');
-    expect(summary).toContain('Line 21: the first name is missing');
+    expect(summary).toContain('Line 11: Same number as line 2');
+    expect(summary).toContain('Line 16: Already on the listing (no. 1), unchanged');
+    expect(summary).toContain('Line 21: The first name is missing');
     expect(summary).toContain("1 line where I can't tell the surname from the first name");
     expect((await stored(c.tenantKey, declaration))?.workers[0]).toMatchObject({ surname: 'Peeters', firstName: 'Jan' });
 
@@ -137,7 +137,7 @@ describe('the fast listing over /api/messages', () => {
     expect(await c.say(`${niss(4)} Maes Tom`)).toContain('Maes Tom. Workers on the listing: 207.');
     const next = await c.say('skip');
     expect(next).toContain('Line 11 skipped');
-    expect(next).toContain('Line 21: the first name is missing');
+    expect(next).toContain('Line 21: The first name is missing');
     expect(await c.say(`${niss(20)} Maes Elke`)).toContain('Workers on the listing: 208.');
     const choice = await c.say('help me'); // not an answer: the question stays
     expect(choice).toBeTruthy();
@@ -251,7 +251,7 @@ describe('the fast listing over /api/messages', () => {
     const text = replies.map((r) => r.text ?? '').join('\n');
     expect(text).toContain('✅ 2 workers added (4 lines read). Workers on the listing: 2.');
     expect(text).toContain("Row 2: The check digits of this number don't match");
-    expect(text).toContain('Row 3: the first name is missing');
+    expect(text).toContain('Row 3: The first name is missing');
     const listing = await stores.listingStore.get({ tenantKey: `msteams:tenant:${tenant}`, declarationNumber: 'CARD1234', date: '2026-11-25' });
     expect(listing?.workers.map((w) => [w.surname, w.firstName])).toEqual([['Van den Broeck', 'Jan'], ['El Amrani', 'Youssef']]);
     await channel.close();

@@ -12,10 +12,14 @@ import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
  */
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzéèëïöüç';
+// A name word. Not a Flemish particle alone ("De", "Van", "El"): no Belgian surname or given name
+// is one (the parser relies on it, workerLine.ts).
+const SURE_PARTICLES = new Set(['van', 'vande', 'vanden', 'vander', 'de', 'den', 'der', 'het', 'te', 'ten', 'ter', 'op', 'in', 'el', 'al']);
 const word = fc
   .tuple(fc.constantFrom(...'ABCDEFGHIJKLMNOPRSTVWZÉ'), fc.array(fc.constantFrom(...LETTERS), { minLength: 1, maxLength: 9 }))
-  .map(([first, rest]) => first + rest.join(''));
-const particle = fc.constantFrom('Van', 'van', 'De', 'de', 'Vande', 'Van den', 'El', 'Op de', 'Le', 'Ter');
+  .map(([first, rest]) => first + rest.join(''))
+  .filter((w) => !SURE_PARTICLES.has(w.toLowerCase()));
+const particle = fc.constantFrom('Van', 'van', 'De', 'de', 'Vande', 'Van den', 'El', 'Op de', 'Le', 'Ter', 'Da', 'Ben', 'von');
 const surname = fc.oneof(
   word,
   fc.tuple(particle, word).map(([p, w]) => `${p} ${w}`),

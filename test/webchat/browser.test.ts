@@ -30,7 +30,8 @@ async function scrolledToEnd(page: Page): Promise<void> {
 async function say(page: Page, text: string): Promise<void> {
   const activities = page.locator('.webchat__basic-transcript__activity');
   const before = await activities.count();
-  const input = page.getByRole('textbox');
+  // The send box (a card in the transcript has text boxes of its own).
+  const input = page.locator('.webchat__send-box-text-box__input');
   await input.fill(text);
   await input.press('Enter');
   await expect.poll(() => activities.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);

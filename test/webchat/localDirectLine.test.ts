@@ -213,7 +213,7 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");
-    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain("connect-src 'self' blob:;");
     expect(csp).not.toMatch(/https?:\/\//);
     expect(csp).not.toContain('unsafe-eval');
     const html = await page.text();
