@@ -48,9 +48,13 @@ export const MAX_CREW_LINES = 500;
 // A first line naming the columns ("NISS;Nom;Prénom", "INSZ Naam Voornaam") is not a worker.
 const HEADER_WORDS = /^(?:niss|insz|inss|nn|rijksregisternummer|rijksregister|numero national|national number|national register number|identifier|identifiant|id|bis|limosa|nom|naam|name|nachname|surname|familienaam|achternaam|prenom|voornaam|vorname|first name|firstname)$/;
 
-/** Whether `text` reads as a crew (several lines) rather than one answer. */
+/**
+ * Whether `text` reads as a crew: several lines, at least one of them with an identifier's worth
+ * of digits (a note or a paragraph pasted by mistake is one answer, refused as such).
+ */
 export function isCrewText(text: string): boolean {
-  return text.split(/\r?\n/).filter((l) => l.trim() !== '').length > 1;
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return lines.length > 1 && lines.some((l) => (l.match(/\d/g)?.length ?? 0) >= 8);
 }
 
 /** The lines of a pasted crew with their numbers; blank lines and a header line are skipped. */
