@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
-import { startRetention } from './listing/retention.js';
-import { type RunningAzurite, startAzurite } from './storage/azurite.js';
-import { connectStores } from './storage/connect.js';
+import type { RunningAzurite } from './storage/azurite.js';
+import type { BlobTarget } from './storage/blobTarget.js';
+import { startTelemetry } from './telemetry.js';
 
 /**
  * Composition root: configuration, blob storage (Azure, or an embedded Azurite when none is
@@ -18,25 +17,42 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   logUnhandledRejections(logger);
+  // First, so that the HTTP server and the storage SDK are instrumented from the first request.
+  const telemetry = config.telemetry.connectionString
+    ? await startTelemetry({ connectionString: config.telemetry.connectionString, serviceName: 'checkinatwork-emergency-bot' }, logger)
+    : undefined;
+  // Everything that loads http, restify or the storage SDK comes after: OpenTelemetry instruments
+  // modules as they load.
+  const [{ createApp }, { startRetention }, { startAzurite }, { blobTargetOf }, { connectStores }] = await Promise.all([
+    import('./app.js'),
+    import('./listing/retention.js'),
+    import('./storage/azurite.js'),
+    import('./storage/blobTarget.js'),
+    import('./storage/connect.js'),
+  ]);
 
   let azurite: RunningAzurite | undefined;
-  let connectionString = config.storage.connectionString;
-  if (!connectionString) {
+  const access = config.storage.access;
+  let target: BlobTarget;
+  if (access.kind === 'embedded') {
     await mkdir(config.storage.embeddedDir, { recursive: true });
     azurite = await startAzurite({ location: config.storage.embeddedDir });
-    connectionString = azurite.connectionString;
+    target = await blobTargetOf({ kind: 'connectionString', connectionString: azurite.connectionString });
     logger.info('storage.embedded_azurite', { port: azurite.port, pid: azurite.pid, location: config.storage.embeddedDir });
+  } else {
+    target = await blobTargetOf(access);
   }
 
-  const stores = await connectStores(connectionString, config.storage, systemClock, { logger });
+  const stores = await connectStores(target, config.storage, systemClock, { logger });
   const app = createApp(config, stores, { logger });
   const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
   const port = await app.listen();
   logger.info('server.listening', {
     port,
     endpoint: `http://localhost:${port}/api/messages`,
-    authentication: config.bot.appId ? 'bot-framework-jwt' : 'none (local / Emulator)',
-    storage: azurite ? 'embedded-azurite' : 'azure-blob',
+    authentication: config.bot.appId ? `bot-framework-jwt (${config.bot.appType})` : 'none (local / Emulator)',
+    storage: azurite ? 'embedded-azurite' : access.kind === 'entraId' ? `azure-blob (entra-id, ${access.credential.kind})` : 'azure-blob (connection string)',
+    telemetry: telemetry ? 'azure-monitor' : 'off',
   });
   if (!config.storage.downloadLinkSecret) {
     logger.warn('config.download_link_secret_missing', { effect: 'download links stop working at restart and across instances' });
@@ -50,6 +66,7 @@ async function main(): Promise<void> {
     await stores.close();
     await azurite?.stop();
     logger.info('server.stopped', {});
+    await telemetry?.shutdown();
   });
 }
 
@@ -95,6 +112,8 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A refused credential is a deployment mistake: its message says what to check, no stack needed.
+  const detail = error instanceof Error && error.name === 'StorageAccessError' ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`Start-up failed: ${detail}\n`);
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 
 /**
@@ -13,6 +14,9 @@ import net from 'node:net';
  *   --skipApiVersionCheck  the SDK may be newer than the emulator's API version
  *   --silent               no access log on stdout
  *   --loose                ignore headers/parameters Azurite does not support instead of failing
+ *   --cert <pem> --key <pem>  serve HTTPS (bearer tokens are refused over HTTP)
+ *   --oauth basic          accept Microsoft Entra ID bearer tokens: issuer, audience, nbf/exp are
+ *                          checked, not the signature (tests of keyless access)
  */
 
 /** The emulator's well-known development account (public, documented by Microsoft). */
@@ -43,10 +47,19 @@ export interface StartAzuriteOptions {
    * disk writes would compete for this machine's CPU with the bot being measured.
    */
   readonly inMemory?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM files): needed for bearer tokens. */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string };
+  /** Accept Entra ID bearer tokens (`--oauth basic`; requires `tls`). */
+  readonly oauth?: boolean;
 }
+
+/** What launch() needs besides where to listen. */
+type LaunchOptions = Pick<StartAzuriteOptions, 'location' | 'inMemory' | 'tls' | 'oauth'>;
 
 export interface RunningAzurite {
   readonly connectionString: string;
+  /** The account's blob endpoint, for Entra ID access (AZURE_STORAGE_ACCOUNT_URL). */
+  readonly accountUrl: string;
   readonly port: number;
   /** The child process's id (logged, so an operator can tell it from other Node processes). */
   readonly pid: number | undefined;
@@ -66,10 +79,11 @@ export class AzuriteStartError extends Error {
 
 export async function startAzurite(options: StartAzuriteOptions): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
-  if (options.port !== undefined && options.port !== 0) return launch(options.location, host, options.port, options.inMemory === true);
+  if (options.oauth && !options.tls) throw new Error('Azurite accepts bearer tokens over HTTPS only: give `tls` with `oauth`');
+  if (options.port !== undefined && options.port !== 0) return launch(options, host, options.port);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await launch(options.location, host, await findFreePort(host), options.inMemory === true);
+      return await launch(options, host, await findFreePort(host));
     } catch (error) {
       if (!(error instanceof AzuriteStartError && error.isAddressInUse) || attempt >= MAX_PORT_ATTEMPTS) throw error;
     }
@@ -95,14 +109,15 @@ export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export function azuriteConnectionString(host: string, port: number): string {
+export function azuriteConnectionString(host: string, port: number, protocol: 'http' | 'https' = 'http'): string {
   return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};` +
-    `BlobEndpoint=http://${urlHost(connectableHost(host))}:${port}/${AZURITE_ACCOUNT_NAME};`
+    `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};` +
+    `BlobEndpoint=${protocol}://${urlHost(connectableHost(host))}:${port}/${AZURITE_ACCOUNT_NAME};`
   );
 }
 
-async function launch(location: string, host: string, port: number, inMemory: boolean): Promise<RunningAzurite> {
+async function launch(options: LaunchOptions, host: string, port: number): Promise<RunningAzurite> {
+  const { location, inMemory, tls, oauth } = options;
   const env = { ...process.env };
   // AZURITE_ACCOUNTS replaces the well-known account, and the connection string relies on it.
   delete env.AZURITE_ACCOUNTS;
@@ -117,6 +132,8 @@ async function launch(location: string, host: string, port: number, inMemory: bo
       '--skipApiVersionCheck',
       '--silent',
       '--loose',
+      ...(tls ? ['--cert', tls.certPath, '--key', tls.keyPath] : []),
+      ...(oauth ? ['--oauth', 'basic'] : []),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -140,12 +157,19 @@ async function launch(location: string, host: string, port: number, inMemory: bo
   const stop = memoise(() => stopChild(child, exited));
 
   try {
-    await waitUntilListening(child, state, connectableHost(host), port);
+    await waitUntilListening(child, state, connectableHost(host), port, tls !== undefined);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { connectionString: azuriteConnectionString(host, port), port, pid: child.pid, stop };
+  const protocol = tls ? 'https' : 'http';
+  return {
+    connectionString: azuriteConnectionString(host, port, protocol),
+    accountUrl: `${protocol}://${urlHost(connectableHost(host))}:${port}/${AZURITE_ACCOUNT_NAME}`,
+    port,
+    pid: child.pid,
+    stop,
+  };
 }
 
 interface ChildState {
@@ -155,7 +179,7 @@ interface ChildState {
   spawnError: Error | undefined;
 }
 
-async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number): Promise<void> {
+async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number, isTls: boolean): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (state.spawnError !== undefined) {
@@ -169,7 +193,7 @@ async function waitUntilListening(child: ChildProcess, state: ChildState, host: 
       );
     }
     // Azurite binds its port only once its database is loaded, so its first answer means ready.
-    if ((await isAzuriteAnswering(host, port)) && !state.hasExited) return;
+    if ((await isAzuriteAnswering(host, port, isTls)) && !state.hasExited) return;
     await delay(POLL_INTERVAL_MS);
   }
   throw new AzuriteStartError(
@@ -183,9 +207,11 @@ async function waitUntilListening(child: ChildProcess, state: ChildState, host: 
  * (400 for a bare `/`) does not matter. Connecting alone is not enough: another process may hold
  * the port, and the connection succeeds while Azurite is failing with EADDRINUSE.
  */
-function isAzuriteAnswering(host: string, port: number): Promise<boolean> {
+function isAzuriteAnswering(host: string, port: number, isTls: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = http.get({ host, port, path: '/', agent: false, timeout: PROBE_TIMEOUT_MS }, (response) => {
+    // Only the Server header is read: the probe need not trust a test's self-signed certificate.
+    const get = isTls ? (o: https.RequestOptions, cb: (r: http.IncomingMessage) => void) => https.get({ ...o, rejectUnauthorized: false }, cb) : http.get;
+    const request = get({ host, port, path: '/', agent: false, timeout: PROBE_TIMEOUT_MS }, (response) => {
       response.resume();
       resolve(String(response.headers.server ?? '').startsWith('Azurite-Blob'));
     });
