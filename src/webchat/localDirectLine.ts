@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Activity, ActivityHandler, ChannelAccount, CloudAdapter, Request as BotRequest, Response as BotResponse } from 'botbuilder';
+import type { Activity, ActivityHandler, Attachment, ChannelAccount, CloudAdapter, Request as BotRequest, Response as BotResponse } from 'botbuilder';
 import type restify from 'restify';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
@@ -32,7 +32,9 @@ import { boundaryOf, parseMultipart } from './multipart.js';
 export const LOCAL_DIRECT_LINE_BASE = '/v3/directline';
 export const LOCAL_CHANNEL_ID = 'webchat';
 const BOT_ACCOUNT = { id: 'checkinatwork-bot', name: 'Checkinatwork', role: 'bot' } as const;
-const MAX_TEXT_CHARS = 4000;
+// A crew pasted one worker per line (issue 9): 500 lines of ~40 characters, about what Teams
+// accepts in one message (~28 KB).
+const MAX_TEXT_CHARS = 28_000;
 
 export interface LocalDirectLineDeps {
   readonly adapter: CloudAdapter;
@@ -182,6 +184,38 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     role: 'user',
   });
 
+  /**
+   * The user's activity into the conversation (as the transcript shows it), then to the bot (with
+   * the attachments' content, for an upload); answers `{ id }`, or 502 when the bot refused it.
+   */
+  const deliver = async (
+    res: restify.Response,
+    conversation: LocalConversation,
+    client: z.infer<typeof clientActivitySchema>,
+    attachments: { shown?: Attachment[]; toBot?: Attachment[] },
+  ): Promise<void> => {
+    const { from, ...fields } = client;
+    const activity: Partial<Activity> = {
+      ...fields,
+      ...(attachments.shown ? { attachments: attachments.shown } : {}),
+      channelId: LOCAL_CHANNEL_ID,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      // The user is the one the token was issued to, whatever the browser claims.
+      from: userAccount(conversation, from?.name ?? conversation.userName),
+      recipient: { ...BOT_ACCOUNT },
+    };
+    const stored = conversations.append(conversation.id, activity);
+    if (!stored?.id) return refuse(res, 'unknownToken');
+    const toBot = attachments.toBot ? { ...stored, attachments: attachments.toBot } : stored;
+    const status = await conversations.serialize(conversation.id, () => runTurn(conversation, toBot));
+    if (status >= 400) {
+      logger.warn('webchat.local.bot_refused', { status });
+      res.send(502, { error: { code: 'BotError', message: 'The bot could not take this activity.' } });
+      return;
+    }
+    res.send(200, { id: stored.id });
+  };
+
   server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, async (req, res) => {
     const token = bearerOf(req);
     if (token !== undefined) {
@@ -238,28 +272,9 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       res.send(400, { error: { code: 'BadArgument', message: 'Not an activity this channel accepts.' } });
       return;
     }
-    const { from, ...fields } = parsed.data;
-    const conversation = auth.conversation;
-    const activity: Partial<Activity> = {
-      ...fields,
-      channelId: LOCAL_CHANNEL_ID,
-      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
-      // The user is the one the token was issued to, whatever the browser claims.
-      from: userAccount(conversation, from?.name ?? conversation.userName),
-      recipient: { ...BOT_ACCOUNT },
-    };
     // The user's own activity is part of the conversation (Web Chat marks it as sent when it
     // comes back), before the bot's answers to it.
-    const stored = conversations.append(conversation.id, activity);
-    if (!stored?.id) return refuse(res, 'unknownToken');
-    const id = stored.id;
-    const status = await conversations.serialize(conversation.id, () => runTurn(conversation, stored));
-    if (status >= 400) {
-      logger.warn('webchat.local.bot_refused', { status });
-      res.send(502, { error: { code: 'BotError', message: 'The bot could not take this activity.' } });
-      return;
-    }
-    res.send(200, { id });
+    await deliver(res, auth.conversation, parsed.data, {});
   });
 
   // A message with files. The files reach the bot inline (`data:` URLs), so the bot never fetches
@@ -282,27 +297,9 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       res.send(400, { error: { code: 'BadArgument', message: 'Not an upload this channel accepts.' } });
       return;
     }
-    const { from, ...fields } = parsed.data;
-    const conversation = auth.conversation;
     const described = files.map((f) => ({ contentType: f.contentType ?? 'application/octet-stream', name: (f.filename ?? 'file').slice(0, 256) }));
-    const activity: Partial<Activity> = {
-      ...fields,
-      attachments: described,
-      channelId: LOCAL_CHANNEL_ID,
-      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
-      from: userAccount(conversation, from?.name ?? conversation.userName),
-      recipient: { ...BOT_ACCOUNT },
-    };
-    const stored = conversations.append(conversation.id, activity);
-    if (!stored?.id) return refuse(res, 'unknownToken');
     const inline = described.map((d, i) => ({ ...d, contentUrl: `data:${d.contentType};base64,${files[i]?.data.toString('base64') ?? ''}` }));
-    const status = await conversations.serialize(conversation.id, () => runTurn(conversation, { ...stored, attachments: inline }));
-    if (status >= 400) {
-      logger.warn('webchat.local.bot_refused', { status });
-      res.send(502, { error: { code: 'BotError', message: 'The bot could not take this activity.' } });
-      return;
-    }
-    res.send(200, { id: stored.id });
+    await deliver(res, auth.conversation, parsed.data, { shown: described, toBot: inline });
   });
 
   server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, (req, res, next) => {
