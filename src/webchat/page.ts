@@ -93,6 +93,10 @@ h1 { font-size: 1.45rem; line-height: 1.25; margin: 0.25rem 0 0.5rem; }
 .status--error { background: #fdecea; color: #8a1c12; border: 1px solid #e6b4ae; }
 footer { max-width: 52rem; width: 100%; margin: 0 auto; padding: 0 1rem 0.9rem; color: var(--muted); font-size: 0.85rem; }
 footer p { margin: 0; }
+/* A file the user sent (a crew's spreadsheet): its name and size on the blue bubble, in white. */
+#webchat .webchat__bubble--from-user .webchat__fileContent__fileName,
+#webchat .webchat__bubble--from-user .webchat__fileContent__size,
+#webchat .webchat__bubble--from-user .webchat__fileContent__buttonLink { color: #ffffff; }
 @media (max-width: 40rem) {
   main { padding: 0.6rem 0.5rem 0.5rem; }
   h1 { font-size: 1.2rem; }
