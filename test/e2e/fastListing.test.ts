@@ -163,6 +163,20 @@ describe('the fast listing over /api/messages', () => {
     await c2.say('REF-DATE-2');
     await c2.say(`DATE${randomUUID().slice(0, 6)}`);
     expect(await c2.say('gisteren')).toContain('dinsdag 24 november 2026');
+    const c4 = await conversation('fr-BE');
+    await c4.say("J'ai un numéro de référence");
+    await c4.say('REF-DATE-4');
+    await c4.say(`DATE${randomUUID().slice(0, 6)}`);
+    expect(await c4.say('jeudi')).toContain('jeudi 26 novembre 2026');
+    await c4.channel.close();
+    const c5 = await conversation('nl-BE');
+    await c5.say('Ik heb een referentienummer');
+    await c5.say('REF-DATE-5');
+    await c5.say(`DATE${randomUUID().slice(0, 6)}`);
+    const list = await c5.say('lijst');
+    expect(list).toContain('woensdag 25 november 2026'); // "lijst" opens today's listing and lists it
+    expect(list).toContain('Nog geen werknemers.');
+    await c5.channel.close();
     const c3 = await conversation('de-BE');
     await c3.say('Ich habe eine Referenznummer');
     await c3.say('REF-DATE-3');
@@ -179,6 +193,15 @@ describe('the fast listing over /api/messages', () => {
     if (!/contact centre/i.test(verdict)) await c.say('No'); // the procedure may ask one more question
     const opened = await c.say('REF-2026-4471');
     expect(opened).toContain('What is the declaration-of-works number?');
+    // A bare number might be something else: confirmed first.
+    const c3 = await conversation();
+    await c3.say('Am I exempt today?');
+    await c3.say('My own company');
+    const verdict3 = await c3.say('No, nothing works');
+    if (!/contact centre/i.test(verdict3)) await c3.say('No');
+    expect(await c3.say('4471')).toContain('Is this the reference number the contact centre gave you: 4471?');
+    expect(await c3.say('yes')).toContain('What is the declaration-of-works number?');
+    await c3.channel.close();
     const c2 = await conversation();
     const header = await c2.say('reference REF-1, declaration 1Y102M7NZF7PZ, today');
     expect(header).toContain('Listing open: declaration 1Y102M7NZF7PZ, Wednesday 25 November 2026, reference REF-1.');
