@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type TestBrowser } from '../helpers/browser.js';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
 import { type RunningApp, startWebChatApp } from './webChatApp.js';
+import { collectProblems, say, transcriptText } from './webChatPage.js';
 
 /**
  * The fast listing in the Web Chat page, in Debian's headless Chromium over the local Direct
@@ -14,19 +15,6 @@ import { type RunningApp, startWebChatApp } from './webChatApp.js';
  */
 const ARTIFACTS = path.resolve('test-artifacts');
 const niss = (i: number) => buildNationalNumber(`7${i}0${i}1${i}`, 40 + i, 1900);
-
-async function transcriptText(page: Page): Promise<string> {
-  return (await page.locator('#webchat').innerText()).replace(/[\u2018\u2019]/g, "'");
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  const activities = page.locator('.webchat__basic-transcript__activity');
-  const before = await activities.count();
-  const input = page.locator('.webchat__send-box-text-box__input');
-  await input.fill(text);
-  await input.press('Enter');
-  await expect.poll(() => activities.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);
-}
 
 /** Serious and critical axe-core violations (WCAG 2.x A and AA rules), as readable lines. */
 async function seriousViolations(page: Page, include?: string): Promise<string[]> {
@@ -58,10 +46,7 @@ describe('the fast listing in the Web Chat page (Chromium)', () => {
     if (!browser) throw new Error('the browser did not start');
     problems.length = 0;
     const page = await browser.context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
+    collectProblems(page, problems);
     await page.goto(`${running.baseUrl}/`);
     await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toContain('Bonjour');
     expect(await seriousViolations(page)).toEqual([]);
