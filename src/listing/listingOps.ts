@@ -94,15 +94,6 @@ export function entryIdFor(operationId: string, index: number): string {
   return createHash('sha256').update(`${operationId}#${index}`).digest('base64url').slice(0, 32);
 }
 
-/** An explicit correction of a stored worker's names (the identifier stays). */
-export function renameWorker(entryId: string, names: { readonly surname: string; readonly firstName: string }, nowIso: string) {
-  return (current: Listing | undefined): Listing | undefined => {
-    if (!current?.workers.some((w) => w.entryId === entryId)) return undefined;
-    const workers = current.workers.map((w) => (w.entryId === entryId ? { ...w, surname: names.surname, firstName: names.firstName } : w));
-    return { ...current, workers, updatedAt: nowIso };
-  };
-}
-
 /** Replaces one entry (a correction); undefined when the entry is gone. */
 export function replaceWorker(entryId: string, worker: Omit<NewWorker, 'entryId'>, nowIso: string) {
   return (current: Listing | undefined): Listing | undefined => {

@@ -1,6 +1,6 @@
 import { createLogger, errorFields, type Logger } from '../logger.js';
 import { isTransientStorageError } from '../storage/transientErrors.js';
-import { addWorker, addWorkers, type ListingHeader, type NewWorker, openListing, removeWorker, renameWorker, replaceWorker } from './listingOps.js';
+import { addWorker, addWorkers, type ListingHeader, type NewWorker, openListing, removeWorker, replaceWorker } from './listingOps.js';
 import type { ListingStore, UpdateResult } from './listingStore.js';
 import type { Listing, ListingKey } from './model.js';
 
@@ -26,7 +26,6 @@ export type ListingChange =
   | { readonly kind: 'open'; readonly header: ListingHeader; readonly at: string }
   | { readonly kind: 'addWorker'; readonly worker: NewWorker; readonly at: string }
   | { readonly kind: 'addWorkers'; readonly workers: readonly NewWorker[]; readonly at: string }
-  | { readonly kind: 'renameWorker'; readonly entryId: string; readonly names: { readonly surname: string; readonly firstName: string }; readonly at: string }
   | { readonly kind: 'replaceWorker'; readonly entryId: string; readonly worker: Omit<NewWorker, 'entryId'>; readonly at: string }
   | { readonly kind: 'removeWorker'; readonly entryId: string; readonly at: string };
 
@@ -39,8 +38,6 @@ export function mutationOf(key: ListingKey, change: ListingChange): (current: Li
       return addWorker(change.worker, change.at);
     case 'addWorkers':
       return addWorkers(change.workers, change.at);
-    case 'renameWorker':
-      return renameWorker(change.entryId, change.names, change.at);
     case 'replaceWorker':
       return replaceWorker(change.entryId, change.worker, change.at);
     case 'removeWorker':

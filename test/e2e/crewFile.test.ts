@@ -50,6 +50,7 @@ describe('a crew sent as a CSV or Excel file', () => {
     await app?.close();
   });
 
+  /** Up to the date question; `atDate` then answers it ("today"), a turn of its own. */
   async function openListing(locale: string) {
     const channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`, `conv-${randomUUID()}`);
     const user = `user-${randomUUID()}`;
@@ -58,18 +59,20 @@ describe('a crew sent as a CSV or Excel file', () => {
     await send({ text: 'I have a reference number' });
     await send({ text: 'REF-FILE-1' });
     await send({ text: declaration });
-    await send({ text: 'today' });
     const stored = () => stores.listingStore.get({ tenantKey: `fakechannel:user:${user}`, declarationNumber: declaration, date: '2026-11-25' });
-    return { send, stored, close: () => channel.close() };
+    const atDate = () => send({ text: 'today' });
+    return { send, stored, atDate, close: () => channel.close() };
   }
 
   it('reads a Teams file attachment (download URL) with a Dutch header row: 20 workers in one turn', async () => {
     const c = await openListing('nl-BE');
     const csv = ['INSZ;Naam;Voornaam;Functie', ...Array.from({ length: 20 }, (_, i) => `${niss(i)};Van den Broeck;Jan ${String.fromCharCode(65 + i)};Metser`)].join('\r\n');
     served.set('/ploeg.csv', Buffer.from(`\uFEFF${csv}`, 'utf8'));
-    const reply = await c.send({ attachments: [{ contentType: TEAMS_FILE, name: 'ploeg.csv', content: { downloadUrl: `${filesBase}/ploeg.csv`, fileType: 'csv', uniqueId: randomUUID() } }] });
-    expect(reply).toContain('✅ 20 werknemers toegevoegd (20 regels gelezen). Werknemers op de lijst: 20.');
-    console.log('[measure] turns from the date question to 20 workers stored, by file: 2 (the date, then the file)');
+    const turns = [await c.atDate()];
+    turns.push(await c.send({ attachments: [{ contentType: TEAMS_FILE, name: 'ploeg.csv', content: { downloadUrl: `${filesBase}/ploeg.csv`, fileType: 'csv', uniqueId: randomUUID() } }] }));
+    expect(turns[1]).toContain('✅ 20 werknemers toegevoegd (20 regels gelezen). Werknemers op de lijst: 20.');
+    expect((await c.stored())?.workers).toHaveLength(20);
+    console.log(`[measure] turns from the date question to 20 workers stored, by file: ${turns.length}`);
     const listing = await c.stored();
     expect(listing?.workers[0]).toMatchObject({ surname: 'Van den Broeck', firstName: 'Jan A' });
     // Only the listing's fields are kept: not the "Functie" column.
@@ -79,6 +82,7 @@ describe('a crew sent as a CSV or Excel file', () => {
 
   it('reads an Excel workbook uploaded in Web Chat (inline data URL), with per-row refusals', async () => {
     const c = await openListing('en-GB');
+    await c.atDate();
     const xlsx = await xlsxOf([
       ['NISS', 'Surname', 'First name'],
       [niss(1), 'Peeters', 'Jan'],
@@ -98,6 +102,7 @@ describe('a crew sent as a CSV or Excel file', () => {
 
   it('refuses a file that is not a spreadsheet, one too large, and a link it must not fetch, with clear messages', async () => {
     const c = await openListing('en-GB');
+    await c.atDate();
     expect(await c.send({ attachments: [{ contentType: 'image/png', name: 'site.png', contentUrl: 'data:image/png;base64,iVBORw0KGgo=' }] })).toContain("This file isn't a spreadsheet I can read");
     const big = Buffer.alloc(150 * 1024, 'a').toString('base64');
     expect(await c.send({ attachments: [{ contentType: 'text/csv', name: 'big.csv', contentUrl: `data:text/csv;base64,${big}` }] })).toContain('This file is too large (128 KB at most)');
