@@ -610,7 +610,7 @@ export class ListingDialog extends ComponentDialog {
     let source: { date: string; count: number } | undefined;
     if (request.from === 'latest') source = await this.findEarlierListing(step.context, key.declarationNumber, key.date);
     else if (request.from !== key.date) {
-      const listing = await this.deps.store.get({ ...key, date: request.from });
+      const listing = await this.deps.store.get(this.sourceKey(step.context, key, request.from));
       source = listing && listing.workers.length > 0 ? { date: request.from, count: listing.workers.length } : undefined;
     }
     if (!source) {
@@ -625,12 +625,17 @@ export class ListingDialog extends ComponentDialog {
   }
 
   private async copyListing(step: WaterfallStepContext, fromDate: string, options: WorkerLoopOptions): Promise<DialogTurnResult> {
-    const source = await this.deps.store.get({ ...options.key, date: fromDate });
+    const source = await this.deps.store.get(this.sourceKey(step.context, options.key, fromDate));
     const lines: CrewLine[] = (source?.workers ?? []).map((w, i) => ({
       line: i + 1,
       result: { kind: 'worker', worker: { workerId: w.workerId, surname: w.surname, firstName: w.firstName } },
     }));
     return this.addCrew(step, lines, 'line', options);
+  }
+
+  /** The listing copied from: the same declaration, another day, always the sender's own tenant. */
+  private sourceKey(context: TurnContext, key: ListingKey, date: string): ListingKey {
+    return { tenantKey: tenantKeyOf(context.activity), declarationNumber: key.declarationNumber, date };
   }
 
   private async runCommand(step: WaterfallStepContext, command: ListingCommand, options: WorkerLoopOptions): Promise<DialogTurnResult> {
