@@ -234,6 +234,11 @@ describe('the fast listing over /api/messages', () => {
     // Typed, not clicked: "same workers as yesterday" on another declaration's listing finds none.
     expect(await c.say('same workers as yesterday')).toContain('Copy the 20 workers');
     expect(await c.say('no')).toContain('nothing was copied');
+    for (const typed of ['copy the listing of 24/11', 'zelfde ploeg als gisteren', "mêmes travailleurs qu'hier", 'dieselben Arbeiter wie gestern']) {
+      expect(await c.say(typed)).toContain('Copy the 20 workers of the listing of Tuesday 24 November 2026');
+      expect(await c.say('No')).toContain('nothing was copied');
+    }
+    expect(await c.say('copy the listing of 20/11')).toContain(`I can't find a listing for declaration ${declaration} on Friday 20 November 2026.`);
     await c.channel.close();
   });
 
