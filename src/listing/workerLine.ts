@@ -157,8 +157,9 @@ export function possibleSplits(words: readonly string[]): NameSplit[] {
   // A shorter surname, when an uncertain particle made it longer (`Le Minh Anh`: `Le`, `Minh Anh`).
   if (!isSettled) for (let cut = 1; cut < likely; cut += 1) splits.push({ surname: join(0, cut), firstName: join(cut, words.length) });
   // Other cuts: a longer surname (double-barrelled, `Peeters Janssens Marie`), …
+  // (A surname never ends with a Flemish particle; `La`, `Ben`… may end one.)
   for (let cut = likely + 1; cut < words.length; cut += 1) {
-    if (!isParticle(words[cut - 1] ?? '')) splits.push({ surname: join(0, cut), firstName: join(cut, words.length) });
+    if (!isSureParticle(words[cut - 1] ?? '')) splits.push({ surname: join(0, cut), firstName: join(cut, words.length) });
   }
   // … or the first name first, before a surname that opens with a particle (`Jan Van den Broeck`).
   for (let cut = 1; cut < words.length; cut += 1) {

@@ -56,7 +56,7 @@ describe('parseWorkerLine, fuzzed', () => {
         // A name of this alphabet, written this way, is never refused.
         expect(result.kind).not.toBe('refused');
       }),
-      { numRuns: 3000 },
+      { numRuns: Number(process.env.LINE_FUZZ_RUNS ?? 3000) },
     );
   });
 
