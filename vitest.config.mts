@@ -18,7 +18,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     globalSetup: ['test/globalSetup.ts'],
     projects: [
-      { extends: true, test: { name: 'local-tz', include: ['test/**/*.test.ts'] } },
+      // test/scale/ starts several real bot processes for a minute or more: `npm run test:scale`
+      // (vitest.scale.config.mts), run by .ci/run after `npm test`.
+      { extends: true, test: { name: 'local-tz', include: ['test/**/*.test.ts'], exclude: ['test/scale/**'] } },
       { extends: true, test: { name: 'new-york-tz', include: timeSensitive, env: { TZ: 'America/New_York' } } },
     ],
   },

@@ -6,6 +6,7 @@ import type { ListingKey } from '../src/listing/model.js';
 import { isNo, isYes } from '../src/understanding/listingWords.js';
 import { formatDay, sayAction, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
+import { canUseListing } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
 export const ERASE_DIALOG = 'erase';
@@ -47,6 +48,10 @@ export class EraseDialog extends ComponentDialog {
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const locale = turnLocale(step.context);
+    if (!canUseListing(step.context.activity, eraseOptions(step).key)) {
+      await step.context.sendActivity(textActivity(t(locale, 'security.listingNotYours')));
+      return step.endDialog();
+    }
     const listing = await this.store.get(eraseOptions(step).key);
     if (!listing) {
       await step.context.sendActivity(textActivity(t(locale, 'listing.erase.nothing')));
@@ -58,6 +63,11 @@ export class EraseDialog extends ComponentDialog {
 
   private async erase(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const locale = turnLocale(step.context);
+    // The "yes" must come from someone the listing belongs to (a group conversation has others).
+    if (!canUseListing(step.context.activity, eraseOptions(step).key)) {
+      await step.context.sendActivity(textActivity(t(locale, 'security.listingNotYours')));
+      return step.endDialog({ erased: false });
+    }
     if (!isYes(String(step.result))) {
       await step.context.sendActivity(textActivity(t(locale, 'listing.erase.kept')));
       return step.endDialog({ erased: false });

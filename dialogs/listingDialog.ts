@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Activity, type CardAction, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
@@ -25,6 +26,7 @@ import { addedEntries, entryIdFor, findWorker } from '../src/listing/listingOps.
 import { type NameSplit, parseWorkerLine } from '../src/listing/workerLine.js';
 import { normalizeText } from '../src/i18n/index.js';
 import { type ListingChange, ListingOutbox } from '../src/listing/outbox.js';
+import { createPendingWorkerSeal, type PendingWorkerSeal } from '../src/listing/pendingWorker.js';
 import { isTransientStorageError } from '../src/storage/transientErrors.js';
 import { type Listing, type ListingKey, LISTING_ZONE } from '../src/listing/model.js';
 import {
@@ -40,7 +42,7 @@ import { crewSummaryText, type CrewUnit, placeText, reasonText } from './listing
 import { showsCards, workerRowsCard, workerRowsOf } from './listing/workerRowsCard.js';
 import { escapeMarkdown as md, formatDay, formatDayMonth, refuse, sayAction, textActivity } from './messages.js';
 import { RenderedTextPrompt } from './renderedPrompt.js';
-import { operationIdOf, tenantKeyOf } from './tenant.js';
+import { canUseListing, operationIdOf, tenantKeyOf } from './tenant.js';
 import { turnLocale } from './turnLocale.js';
 
 export const LISTING_DIALOG = 'listing';
@@ -66,6 +68,11 @@ export interface ListingDialogDeps {
   readonly links: DownloadLinks;
   readonly clock: Clock;
   readonly publicBaseUrl: string;
+  /**
+   * Seals the worker being entered in dialog state (pendingWorker.ts). Default: a key of this
+   * process's own — a half-entered worker is then forgotten at a restart.
+   */
+  readonly pendingWorkers?: PendingWorkerSeal;
   /** Reads the spreadsheet attached to an activity (attachments.ts); without it files are refused. */
   readonly readCrewFile?: (activity: Partial<Activity>) => Promise<CrewFileRead | undefined>;
 }
@@ -90,17 +97,19 @@ interface HeaderValues {
   declaration?: string;
   /** An earlier listing of the same declaration, offered for copying at the date question. */
   copyFrom?: { readonly date: string; readonly count: number } | undefined;
+  /** The tenant of whoever opened the dialog: only they answer its questions (canUseListing). */
+  owner?: string;
 }
 
 /** A refused line of the last crew, to fix or skip (number and reason only), or a split to choose. */
 type FixItem =
   | { readonly kind: 'refused'; readonly line: number; readonly reason: CrewRefusal['reason']; readonly other?: number | undefined }
-  | { readonly kind: 'split'; readonly line: number; readonly workerId: WorkerId; readonly choices: readonly NameSplit[] };
+  | { readonly kind: 'split'; readonly line: number; readonly sealed: string; readonly maskedId: string; readonly choices: readonly NameSplit[] };
 
 /** A question waiting for its answer in the worker loop, asked instead of the next worker. */
 type PendingQuestion =
   /** Which words are the surname (one line typed alone). */
-  | { readonly kind: 'split'; readonly workerId: WorkerId; readonly choices: readonly NameSplit[] }
+  | { readonly kind: 'split'; readonly sealed: string; readonly maskedId: string; readonly choices: readonly NameSplit[] }
   /** The identifier is on the listing already: keep it, or correct the name. */
   | { readonly kind: 'duplicate'; readonly entryId: string; readonly n: number; readonly names?: NameSplit | undefined }
   /** Copy an earlier listing's workers onto this one. */
@@ -120,19 +129,21 @@ interface WorkerLoopOptions {
 
 /** A question of this dialog, as data: rendered in the user's language each time it is asked. */
 type ListingQuestion =
-  | { readonly kind: 'reference' | 'declaration' }
-  | { readonly kind: 'confirmReference'; readonly reference: string }
-  | { readonly kind: 'date'; readonly copyFrom?: { readonly date: string; readonly count: number } | undefined }
+  | { readonly kind: 'reference' | 'declaration'; readonly owner?: string | undefined }
+  | { readonly kind: 'confirmReference'; readonly reference: string; readonly owner?: string | undefined }
+  | { readonly kind: 'date'; readonly copyFrom?: { readonly date: string; readonly count: number } | undefined; readonly owner?: string | undefined }
   | { readonly kind: 'worker'; readonly n: number; readonly isCorrection: boolean; readonly showCard?: boolean | undefined }
   | { readonly kind: 'pending'; readonly pending: PendingQuestion }
   | { readonly kind: 'fix'; readonly item: FixItem; readonly unit: CrewUnit }
   | { readonly kind: 'surname'; readonly maskedId: string }
-  | { readonly kind: 'firstName'; readonly surname: string };
+  | { readonly kind: 'firstName'; readonly sealedSurname: string };
 
-/** Values of one pass of the worker loop. */
+/**
+ * Values of one pass of the worker loop: the identifier (then the surname) sealed, never in
+ * clear — dialog state is stored as is (pendingWorker.ts).
+ */
 interface WorkerValues {
-  workerId?: WorkerId;
-  surname?: string;
+  sealed?: string;
   /** Correcting the name of the worker already on the listing (the duplicate question). */
   renaming?: { readonly entryId: string; readonly n: number };
 }
@@ -178,10 +189,12 @@ function chosenIndex(text: string, labels: readonly string[]): number | undefine
  */
 export class ListingDialog extends ComponentDialog {
   private readonly outbox: ListingOutbox;
+  private readonly pending: PendingWorkerSeal;
 
   constructor(private readonly deps: ListingDialogDeps) {
     super(LISTING_DIALOG);
     this.outbox = deps.outbox ?? new ListingOutbox(deps.store);
+    this.pending = deps.pendingWorkers ?? createPendingWorkerSeal(randomBytes(32), deps.clock);
     const ask = (id: string, validator: PromptValidator<string>) => new RenderedTextPrompt<ListingQuestion>(id, (c, q) => this.render(c, q), validator);
     this.addDialog(ask(REFERENCE_PROMPT, (p) => this.validateReference(p)));
     this.addDialog(ask(DECLARATION_PROMPT, (p) => this.validate(p, parseDeclarationNumber, 'declaration')));
@@ -199,11 +212,12 @@ export class ListingDialog extends ComponentDialog {
       ]),
     );
     this.addDialog(
+      // Every step that acts on an answer checks first that the listing is the answerer's.
       new WaterfallDialog(WORKERS, [
         (s) => this.askWorker(s),
-        (s) => this.handleWorker(s),
-        (s) => this.askFirstName(s),
-        (s) => this.saveWorker(s),
+        (s) => this.ifAllowed(s, () => this.handleWorker(s)),
+        (s) => this.ifAllowed(s, () => this.askFirstName(s)),
+        (s) => this.ifAllowed(s, () => this.saveWorker(s)),
       ]),
     );
     this.initialDialogId = HEADER;
@@ -215,17 +229,20 @@ export class ListingDialog extends ComponentDialog {
     const locale = turnLocale(step.context);
     const options = listingOptions(step);
     await step.context.sendActivity(textActivity(t(locale, 'listing.start')));
+    const owner = tenantKeyOf(step.context.activity);
+    headerValues(step).owner = owner;
     if (options.reference !== undefined && !options.confirmReference) return step.next(options.reference);
-    if (options.reference !== undefined) return this.ask(step, REFERENCE_PROMPT, { kind: 'confirmReference', reference: options.reference });
-    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference' });
+    if (options.reference !== undefined) return this.ask(step, REFERENCE_PROMPT, { kind: 'confirmReference', reference: options.reference, owner });
+    return this.ask(step, REFERENCE_PROMPT, { kind: 'reference', owner });
   }
 
   private async askDeclaration(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (step.result === NOT_THE_REFERENCE) return step.replaceDialog(HEADER, { ...listingOptions(step), reference: undefined, confirmReference: false });
-    headerValues(step).reference = String(step.result);
+    const values = headerValues(step);
+    values.reference = String(step.result);
     const declaration = listingOptions(step).declaration;
     if (declaration !== undefined) return step.next(declaration);
-    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration' });
+    return this.ask(step, DECLARATION_PROMPT, { kind: 'declaration', owner: values.owner });
   }
 
   private async askDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -234,7 +251,7 @@ export class ListingDialog extends ComponentDialog {
     const date = listingOptions(step).date;
     if (date !== undefined) return step.next(date);
     values.copyFrom = await this.findEarlierListing(step.context, values.declaration);
-    return this.ask(step, DATE_PROMPT, { kind: 'date', copyFrom: values.copyFrom });
+    return this.ask(step, DATE_PROMPT, { kind: 'date', copyFrom: values.copyFrom, owner: values.owner });
   }
 
   private async open(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -298,6 +315,38 @@ export class ListingDialog extends ComponentDialog {
 
   // --- workers --------------------------------------------------------------------------
 
+  /**
+   * The access check (canUseListing) before any step of the worker loop acts on an answer: in
+   * a group conversation, another member's message never reads or changes the listing. The
+   * loop starts again at the worker question (a worker half-entered by the owner is dropped).
+   */
+  private async ifAllowed(step: WaterfallStepContext, next: () => Promise<DialogTurnResult>): Promise<DialogTurnResult> {
+    const { key, count } = loopOptions(step);
+    if (canUseListing(step.context.activity, key)) return next();
+    await step.context.sendActivity(textActivity(t(turnLocale(step.context), 'security.listingNotYours')));
+    const loop: WorkerLoopOptions = { key, count };
+    return step.replaceDialog(WORKERS, loop);
+  }
+
+  /** What the worker values are sealed to: this conversation. */
+  private conversationOf(step: WaterfallStepContext | TurnContext): string {
+    const activity = 'context' in step ? step.context.activity : step.activity;
+    return `${activity.channelId ?? ''}|${activity.conversation?.id ?? ''}`;
+  }
+
+  /** The worker being entered; when its seal has expired (or the key changed), the question starts again. */
+  private async pendingWorker(step: WaterfallStepContext): Promise<{ workerId: WorkerId; surname?: string | undefined } | undefined> {
+    const sealed = workerValues(step).sealed;
+    const worker = sealed ? this.pending.open(sealed, this.conversationOf(step)) : undefined;
+    if (!worker) await step.context.sendActivity(textActivity(t(turnLocale(step.context), 'security.workerForgotten')));
+    return worker;
+  }
+
+  /** An identifier kept in dialog state while a question about it waits: sealed, with its masked form to show. */
+  private sealId(step: WaterfallStepContext, workerId: WorkerId): { sealed: string; maskedId: string } {
+    return { sealed: this.pending.seal({ workerId }, this.conversationOf(step)), maskedId: maskWorkerId(workerId) };
+  }
+
   private async askWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { count, correcting, pending, toFix, unit, showCard } = loopOptions(step);
     if (pending) return this.ask(step, WORKER_PROMPT, { kind: 'pending', pending });
@@ -357,13 +406,13 @@ export class ListingDialog extends ComponentDialog {
         return this.store(step, line.worker.workerId, line.worker.surname, line.worker.firstName, { ...options, ...after });
       case 'ambiguous':
         if (options.correcting) return this.store(step, line.workerId, line.choices[0]?.surname ?? '', line.choices[0]?.firstName ?? '', options);
-        return step.replaceDialog(WORKERS, { ...options, ...after, pending: { kind: 'split', workerId: line.workerId, choices: line.choices } });
+        return step.replaceDialog(WORKERS, { ...options, ...after, pending: { kind: 'split', ...this.sealId(step, line.workerId), choices: line.choices } });
       case 'idOnly': {
         if (!options.correcting) {
           const duplicate = await this.duplicateOf(options.key, line.workerId);
           if (duplicate) return this.sayDuplicate(step, { ...options, ...after }, duplicate, undefined);
         }
-        workerValues(step).workerId = line.workerId;
+        workerValues(step).sealed = this.pending.seal({ workerId: line.workerId }, this.conversationOf(step));
         return this.ask(step, SURNAME_PROMPT, { kind: 'surname', maskedId: maskWorkerId(line.workerId) });
       }
       case 'refused': {
@@ -374,15 +423,18 @@ export class ListingDialog extends ComponentDialog {
   }
 
   private async askFirstName(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const values = workerValues(step);
-    values.surname = String(step.result);
-    return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', surname: values.surname });
+    const worker = await this.pendingWorker(step);
+    if (!worker) return step.replaceDialog(WORKERS, loopOptions(step));
+    const surname = String(step.result);
+    const conversation = this.conversationOf(step);
+    workerValues(step).sealed = this.pending.seal({ workerId: worker.workerId, surname }, conversation);
+    return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', sealedSurname: this.pending.sealSurname(surname, conversation) });
   }
 
   private async saveWorker(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { workerId, surname } = workerValues(step);
-    if (!workerId || !surname) return step.replaceDialog(WORKERS, loopOptions(step));
-    return this.store(step, workerId, surname, String(step.result), loopOptions(step));
+    const worker = await this.pendingWorker(step);
+    if (!worker?.surname) return step.replaceDialog(WORKERS, loopOptions(step));
+    return this.store(step, worker.workerId, worker.surname, String(step.result), loopOptions(step));
   }
 
   /**
@@ -413,9 +465,9 @@ export class ListingDialog extends ComponentDialog {
     if (!result.ok) {
       // Nothing is lost: the worker is still in this step's values; the user re-sends the first name.
       await step.context.sendActivity(textActivity(t(locale, 'listing.saveFailed')));
-      workerValues(step).workerId = workerId;
-      workerValues(step).surname = surname;
-      return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', surname });
+      const conversation = this.conversationOf(step);
+      workerValues(step).sealed = this.pending.seal({ workerId, surname }, conversation);
+      return this.ask(step, FIRST_NAME_PROMPT, { kind: 'firstName', sealedSurname: this.pending.sealSurname(surname, conversation) });
     }
     const listing = result.listing;
     const count = listing.workers.length;
@@ -459,7 +511,13 @@ export class ListingDialog extends ComponentDialog {
       case 'split': {
         const index = chosenIndex(text, pending.choices.map((c) => this.choiceLabel(locale, c)));
         const choice = index === undefined ? undefined : pending.choices[index];
-        return choice ? this.store(step, pending.workerId, choice.surname, choice.firstName, options) : undefined;
+        if (!choice) return undefined;
+        const worker = this.pending.open(pending.sealed, this.conversationOf(step));
+        if (!worker) {
+          await step.context.sendActivity(textActivity(t(locale, 'security.workerForgotten')));
+          return step.replaceDialog(WORKERS, options);
+        }
+        return this.store(step, worker.workerId, choice.surname, choice.firstName, options);
       }
       case 'duplicate': {
         const labels = this.duplicateLabels(locale, pending);
@@ -480,7 +538,7 @@ export class ListingDialog extends ComponentDialog {
         }
         // No new name typed: ask for it (surname, then first name), then replace.
         const values = workerValues(step);
-        values.workerId = entry.workerId;
+        values.sealed = this.pending.seal({ workerId: entry.workerId }, this.conversationOf(step));
         values.renaming = { entryId: pending.entryId, n: pending.n };
         return this.ask(step, SURNAME_PROMPT, { kind: 'surname', maskedId: maskWorkerId(entry.workerId) });
       }
@@ -511,7 +569,12 @@ export class ListingDialog extends ComponentDialog {
     if (item.kind === 'split') {
       const index = chosenIndex(text, item.choices.map((c) => this.choiceLabel(locale, c)));
       const choice = index === undefined ? undefined : item.choices[index];
-      if (choice) return this.store(step, item.workerId, choice.surname, choice.firstName, { ...options, toFix: rest });
+      const worker = choice ? this.pending.open(item.sealed, this.conversationOf(step)) : undefined;
+      if (choice && worker) return this.store(step, worker.workerId, choice.surname, choice.firstName, { ...options, toFix: rest });
+      if (choice) {
+        await step.context.sendActivity(textActivity(t(locale, 'security.workerForgotten')));
+        return step.replaceDialog(WORKERS, { ...options, toFix: rest });
+      }
     }
     if (parseListingCommand(text) || parseCopyRequest(text, this.today())) return undefined;
     // The line typed again: on success the next refused line comes; otherwise this one is asked again.
@@ -563,7 +626,7 @@ export class ListingDialog extends ComponentDialog {
     const refused = [...plan.refused, ...raced].sort((a, b) => a.line - b.line);
     const toFix: FixItem[] = [
       ...refused.filter((r) => r.reason !== 'crew.onListing').map((r): FixItem => ({ kind: 'refused', line: r.line, reason: r.reason, other: r.other })),
-      ...plan.ambiguous.map((a): FixItem => ({ kind: 'split', line: a.line, workerId: a.workerId, choices: a.choices })),
+      ...plan.ambiguous.map((a): FixItem => ({ kind: 'split', line: a.line, ...this.sealId(step, a.workerId), choices: a.choices })),
     ].sort((a, b) => a.line - b.line);
     const summary = crewSummaryText(locale, unit, {
       read: plan.read,
@@ -765,21 +828,24 @@ export class ListingDialog extends ComponentDialog {
       case 'fix': {
         const { item, unit } = question;
         const skip = [sayAction(t(locale, 'crew.skipButton')), sayAction(t(locale, 'crew.skipAllButton'))];
-        if (item.kind === 'split') return this.splitQuestion(locale, `${placeText(locale, unit, item.line)} — `, item.workerId, item.choices, skip);
+        if (item.kind === 'split') return this.splitQuestion(locale, `${placeText(locale, unit, item.line)} — `, item.maskedId, item.choices, skip);
         const reason = reasonText(locale, item.reason, item.other);
         return textActivity(t(locale, 'crew.fixAsk', { place: placeText(locale, unit, item.line), reason }), skip);
       }
       case 'surname':
         return textActivity(t(locale, 'listing.askSurname', { id: md(question.maskedId) }));
-      case 'firstName':
-        return textActivity(t(locale, 'listing.askFirstName', { surname: md(question.surname) }));
+      case 'firstName': {
+        // Unsealed only to be shown; a seal that no longer opens shows an ellipsis (the answer then restarts the worker).
+        const surname = this.pending.openSurname(question.sealedSurname, this.conversationOf(context)) ?? '…';
+        return textActivity(t(locale, 'listing.askFirstName', { surname: md(surname) }));
+      }
     }
   }
 
   private renderPending(locale: Locale, pending: PendingQuestion): Partial<Activity> {
     switch (pending.kind) {
       case 'split':
-        return this.splitQuestion(locale, '', pending.workerId, pending.choices, []);
+        return this.splitQuestion(locale, '', pending.maskedId, pending.choices, []);
       case 'duplicate': {
         const text = pending.names
           ? t(locale, 'crew.duplicate.askNew', { newSurname: md(pending.names.surname), newFirstName: md(pending.names.firstName) })
@@ -791,9 +857,9 @@ export class ListingDialog extends ComponentDialog {
     }
   }
 
-  private splitQuestion(locale: Locale, place: string, workerId: WorkerId, choices: readonly NameSplit[], extra: CardAction[]): Partial<Activity> {
+  private splitQuestion(locale: Locale, place: string, maskedId: string, choices: readonly NameSplit[], extra: CardAction[]): Partial<Activity> {
     const labels = choices.map((c) => this.choiceLabel(locale, c));
-    const text = `${t(locale, 'crew.splitAsk', { place, id: md(maskWorkerId(workerId)) })}\n\n${labels.map((l, i) => `${i + 1}. ${md(l)}`).join('\n')}`;
+    const text = `${t(locale, 'crew.splitAsk', { place, id: md(maskedId) })}\n\n${labels.map((l, i) => `${i + 1}. ${md(l)}`).join('\n')}`;
     return textActivity(text, [...labels.map(sayAction), ...extra]);
   }
 
@@ -822,6 +888,7 @@ export class ListingDialog extends ComponentDialog {
     parse: (input: string) => { ok: true; value: string } | { ok: false; error: string },
     field: 'reference' | 'declaration' | 'name',
   ): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     const parsed = parse(prompt.recognized.value ?? '');
     if (parsed.ok) {
       prompt.recognized.value = parsed.value;
@@ -832,6 +899,7 @@ export class ListingDialog extends ComponentDialog {
 
   /** The reference; when confirming one given earlier, "yes" takes it and "no" asks for it. */
   private async validateReference(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     const question = prompt.options.validations as ListingQuestion;
     const text = prompt.recognized.value ?? '';
     if (question.kind === 'confirmReference') {
@@ -849,7 +917,18 @@ export class ListingDialog extends ComponentDialog {
     return this.validate(prompt, parseReferenceNumber, 'reference');
   }
 
+  /**
+   * The header questions (before the listing has a key) are answered by whoever opened the
+   * dialog only: refused in the validator, so the question is asked again and nothing advances.
+   */
+  private isFromOwner(prompt: PromptValidatorContext<string>): boolean {
+    const question = (prompt.options as { validations?: ListingQuestion }).validations;
+    const owner = question && 'owner' in question ? question.owner : undefined;
+    return owner === undefined || owner === tenantKeyOf(prompt.context.activity);
+  }
+
   private async validateDate(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    if (!this.isFromOwner(prompt)) return refuse(prompt, t(turnLocale(prompt.context), 'security.listingNotYours'));
     const text = prompt.recognized.value ?? '';
     const locale = turnLocale(prompt.context);
     const command = parseListingCommand(text);

@@ -14,10 +14,26 @@ import { type Outcome, type ProcedureNode } from '../src/procedure/table.js';
 
 /**
  * Escapes what markdown would otherwise eat in a value shown to the user: a masked number's
- * `***.**` would render as emphasis, a note's `_` or `[` as formatting or a link.
+ * `***.**` would render as emphasis, a note's `_` or `[` as formatting or a link. And keeps
+ * URL-shaped text from becoming a link (autolinks): Web Chat's markdown-it runs with `linkify`,
+ * which links `https://…`, `www.…` and bare `name.tld` even when escaped — so a reference number
+ * or an evidence note could put a clickable link in front of colleagues. A word joiner (U+2060,
+ * invisible) after a scheme's letters, between `//` and after each dot before a letter breaks
+ * what linkify recognises; the text reads the same.
  */
+const WORD_JOINER = '\u2060';
+const URL_SCHEME = /\b([a-z][a-z0-9+.-]*)(?=:\/\/)|\b(mailto|tel|sms)(?=:)/gi;
+const DOT_BEFORE_LETTER = /\.(?=\p{L})/gu;
+const WWW = /\b(w)(ww)/gi;
+const DOUBLE_SLASH = /\/\//g;
+
 export function escapeMarkdown(value: string): string {
-  return value.replace(/[\\`*_[\]<>#~|]/g, (c) => `\\${c}`);
+  return value
+    .replace(/[\\`*_[\]<>#~|]/g, (c) => `\\${c}`)
+    .replace(URL_SCHEME, (scheme) => `${scheme}${WORD_JOINER}`)
+    .replace(DOT_BEFORE_LETTER, `.${WORD_JOINER}`)
+    .replace(WWW, `$1${WORD_JOINER}$2`)
+    .replace(DOUBLE_SLASH, `/${WORD_JOINER}/`);
 }
 
 export function textActivity(text: string, actions: readonly CardAction[] = []): Partial<Activity> {

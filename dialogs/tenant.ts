@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
+import type { ListingKey } from '../src/listing/model.js';
 
 /**
  * Who a listing belongs to. In Teams, the organisation (Azure AD tenant): colleagues of one
@@ -14,6 +15,16 @@ export function tenantKeyOf(activity: Partial<Activity>): string {
     return `msteams:tenant:${teamsTenant}`;
   }
   return `${activity.channelId ?? 'unknown'}:user:${activity.from?.id ?? 'anonymous'}`;
+}
+
+/**
+ * The one access check of every listing operation (open, add, correct, remove, list, PDF,
+ * erase): the listing must belong to the tenant of the activity being answered — not merely
+ * be the one in the conversation's state. In a group conversation outside Teams, another member
+ * is another tenant and cannot read or change the listing someone else opened there.
+ */
+export function canUseListing(activity: Partial<Activity>, key: ListingKey): boolean {
+  return key.tenantKey === tenantKeyOf(activity);
 }
 
 /**

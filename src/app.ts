@@ -8,10 +8,13 @@ import type { Config } from './config.js';
 import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks.js';
 import { createLogger, type Logger } from './logger.js';
 import { ListingOutbox, type OutboxRetryPolicy } from './listing/outbox.js';
+import { createPendingWorkerSeal } from './listing/pendingWorker.js';
 import { reminderText } from '../dialogs/messages.js';
 import { startReminderScheduler } from './reminders/scheduler.js';
 import { createServer } from './server.js';
 import type { Stores } from './storage/connect.js';
+import type { RateLimit } from './http/rateLimit.js';
+import type { LocalConversationLimits } from './webchat/localConversations.js';
 import { webChatSettingsOf } from './webchat/registerWebChat.js';
 
 export interface AppOptions {
@@ -21,6 +24,8 @@ export interface AppOptions {
   readonly closeGraceMs?: number;
   /** Background retries of listing changes kept while storage is unreachable (outbox.ts). */
   readonly outageRetry?: Partial<OutboxRetryPolicy>;
+  /** Bounds of the local Web Chat path and the per-client creation limit (tests; defaults otherwise). */
+  readonly webChatLimits?: { readonly local?: LocalConversationLimits; readonly creation?: RateLimit };
 }
 
 const DEFAULT_CLOSE_GRACE_MS = 10_000;
@@ -66,10 +71,25 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
       evidence: stores.evidenceStore,
       links,
       publicBaseUrl: config.storage.publicBaseUrl,
+      // From the same secret: with DOWNLOAD_LINK_SECRET set, a worker half-entered survives a
+      // restart and another instance; without it, like the links, it dies with the process.
+      pendingWorkers: createPendingWorkerSeal(secret, clock),
     },
   });
   const adapter = createAdapter(config, logger);
-  const server = createServer({ adapter, bot, logger, clock, links, listingStore: stores.listingStore, webChat: webChatSettingsOf(config) });
+  const server = createServer({
+    adapter,
+    bot,
+    logger,
+    clock,
+    links,
+    listingStore: stores.listingStore,
+    webChat: webChatSettingsOf(config),
+    access: config.access,
+    ...(options.webChatLimits ? { webChatLimits: options.webChatLimits } : {}),
+    // ConversationState's key (botbuilder-core): what a forgotten local conversation left.
+    forgetConversation: (channelId, conversationId) => stores.stateStorage.delete([`${channelId}/conversations/${conversationId}/`]),
+  });
   const reminders = startReminderScheduler({
     store: stores.reminderStore,
     adapter,
@@ -77,6 +97,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     clock,
     logger,
     message: (reminder) => reminderText(reminder, config.contactCentre, clock()),
+    intervalMs: config.reminders.checkIntervalSeconds * 1000,
   });
   return {
     server,

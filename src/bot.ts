@@ -13,7 +13,7 @@ import { centreStatusActivity, followUpActions, formatOpening, routeText, sayAct
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { readAttachedCrew } from '../dialogs/listing/attachments.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
-import { tenantKeyOf } from '../dialogs/tenant.js';
+import { canUseListing, tenantKeyOf } from '../dialogs/tenant.js';
 import { setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -22,6 +22,7 @@ import type { DownloadLinks } from './listing/downloadLinks.js';
 import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
 import type { ListingOutbox } from './listing/outbox.js';
+import type { PendingWorkerSeal } from './listing/pendingWorker.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
@@ -59,6 +60,8 @@ export interface ListingServices {
   readonly evidence: EvidenceStore;
   readonly links: DownloadLinks;
   readonly publicBaseUrl: string;
+  /** Seals the worker being entered in dialog state (default: the listing dialog's own key). */
+  readonly pendingWorkers?: PendingWorkerSeal;
 }
 
 export interface BotDeps {
@@ -137,6 +140,7 @@ export class EmergencyBot extends ActivityHandler {
           clock,
           publicBaseUrl: listings.publicBaseUrl,
           readCrewFile: (activity) => readAttachedCrew(activity, { isAuthenticated: Boolean(deps.config.bot.appId) }),
+          ...(listings.pendingWorkers ? { pendingWorkers: listings.pendingWorkers } : {}),
         }),
       )
       .add(new EvidenceDialog({ store: listings.evidence, clock }))
@@ -350,7 +354,7 @@ export class EmergencyBot extends ActivityHandler {
     const loop = stack.find((instance) => instance.id === WORKER_LOOP_DIALOG)?.state as { options?: { key?: ListingKey } } | undefined;
     const key = loop?.options?.key ?? session.listing;
     // A listing of another tenant is never addressed, even if the state says so.
-    return key && key.tenantKey === tenantKeyOf(dc.context.activity) ? key : undefined;
+    return key && canUseListing(dc.context.activity, key) ? key : undefined;
   }
 
   /**

@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { getCentreStatus, type OpeningSchedule, parseWeeklyHours } from './contactCentre/index.js';
 import { LOCALES, type Locale } from './i18n/index.js';
+import { isLoopbackHost, isLoopbackUrl } from './http/loopback.js';
 
 /**
  * The only reader of process.env. Every setting is validated here so that a bad value stops
@@ -40,6 +41,38 @@ export interface Config {
   readonly teams: TeamsConfig;
   /** Azure Monitor (Application Insights) connection string; undefined: no telemetry leaves the process. */
   readonly telemetry: { readonly connectionString: string | undefined };
+  readonly access: AccessConfig;
+  readonly reminders: ReminderConfig;
+  /**
+   * Test only: a file holding "now" (one ISO-8601 instant), read by every process started with
+   * it, so a test can move the time of several real bot processes at once (src/fileClock.ts).
+   * Refused when NODE_ENV is production or MicrosoftAppId is set.
+   */
+  readonly testClockFile: string | undefined;
+}
+
+/**
+ * Without MicrosoftAppId nothing authenticates a request: the channel, tenant and serviceUrl of
+ * an activity are whatever the sender says. That mode is local-only by construction — loopback
+ * HOST, loopback Host headers, loopback serviceUrls — unless the operator opts out explicitly
+ * (ALLOW_UNAUTHENTICATED_NETWORK, logged at every start).
+ */
+export interface AccessConfig {
+  /** MicrosoftAppId is unset: local use (Emulator, the local Web Chat page, tests). */
+  readonly isUnauthenticated: boolean;
+  /** ALLOW_UNAUTHENTICATED_NETWORK=true: may listen beyond loopback without authentication. */
+  readonly allowUnauthenticatedNetwork: boolean;
+  /**
+   * Host names (no port) requests may be addressed to when unauthenticated, besides loopback
+   * ones: PUBLIC_BASE_URL's, and HOST's when the opt-out is on. A page on another name that
+   * resolves to 127.0.0.1 (DNS rebinding) gets 421. `any` with the opt-out on a wildcard HOST.
+   */
+  readonly allowedHosts: readonly string[] | 'any';
+}
+
+export interface ReminderConfig {
+  /** How often each instance looks for due "remind me when it opens" reminders. */
+  readonly checkIntervalSeconds: number;
 }
 
 export const BOT_APP_TYPES = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'] as const;
@@ -55,6 +88,16 @@ export interface WebChatConfig {
   readonly directLineSecret: string | undefined;
   /** Direct Line service base URL (regional endpoints differ). */
   readonly directLineEndpoint: string;
+  /**
+   * WEBCHAT_USER_SECRET: key signing the Web Chat user cookie; undefined derives one from the
+   * Direct Line secret (then rotating that secret gives every browser a new user id).
+   */
+  readonly userCookieSecret: string | undefined;
+  /**
+   * TRUSTED_PROXY_HOPS: proxies of our own between the internet and the bot (App Service,
+   * Container Apps, Front Door: 1 each). 0: the TCP peer is the client (X-Forwarded-For ignored).
+   */
+  readonly trustedProxyHops: number;
 }
 
 export interface TeamsConfig {
@@ -105,10 +148,20 @@ export interface StorageConfig {
    * `memory` (one instance only, lost at a restart; for a single-instance trial or a benchmark).
    */
   readonly stateStorage: 'blob' | 'memory';
+  /**
+   * `memory` (default): while blob storage cannot be reached, dialog state is bridged in this
+   * process's memory (resilientStorage.ts). `off`: a turn that cannot read or write its state
+   * fails with the apology, and the user's next message continues from storage. Use `off` with
+   * more than one instance: one instance's copy cannot know what the others wrote since, so a
+   * conversation whose next turn lands elsewhere would meet older state (README, "Scale-out").
+   */
+  readonly stateOutageBridge: 'memory' | 'off';
   /** Secret HMAC key for blob names; undefined uses the public default (names still hold no personal data). */
   readonly blobNameKey: string | undefined;
   /** Listings and evidence older than this many days are deleted. */
   readonly retentionDays: number;
+  /** Dialog state not written for this many days is deleted (STATE_RETENTION_DAYS, at most retentionDays). */
+  readonly stateRetentionDays: number;
   /** Base URL people's browsers reach the bot at, for the PDF download links. */
   readonly publicBaseUrl: string;
   /** 32-byte key sealing download links; undefined means a random one per process. */
@@ -175,14 +228,22 @@ const menuKeysSchema = z
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  // Default: 127.0.0.1 without MicrosoftAppId (local-only mode), 0.0.0.0 with it.
+  HOST: optionalText,
   DEFAULT_LOCALE: z.enum(LOCALES).default('fr'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
   MicrosoftAppType: z.enum(BOT_APP_TYPES, { message: `must be one of ${BOT_APP_TYPES.join(', ')}` }).default('SingleTenant'),
   MicrosoftAppTenantId: optionalText.pipe(z.string().regex(TENANT_ID, 'must be the directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com').optional()),
-  BOT_OPENID_METADATA_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
+  BOT_OPENID_METADATA_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an https URL' })
+      // The signing keys decide who may talk to the bot: over plain http anyone on the path could
+      // replace them. Loopback only for a local stand-in (tests).
+      .refine((url) => url.startsWith('https:') || isLoopbackUrl(url), 'must be an https URL (http only for a loopback address)')
+      .optional(),
+  ),
   CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
   CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
   CONTACT_CENTRE_HOURS: z.string().trim().min(1).default('mon-fri 07:00-20:00'),
@@ -242,6 +303,14 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
+  ALLOW_UNAUTHENTICATED_NETWORK: booleanText.default(false),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+  STATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  WEBCHAT_USER_SECRET: optionalText.pipe(z.string().min(32, 'must have at least 32 characters').optional()),
+  REMINDER_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  TEST_CLOCK_FILE: optionalText,
+  STATE_OUTAGE_BRIDGE: z.enum(['memory', 'off']).default('memory'),
+  NODE_ENV: optionalText,
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -269,7 +338,11 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
   if (!weekly.ok) throw new ConfigError([`CONTACT_CENTRE_HOURS: ${weekly.error}`]);
   const identityProblems = purpose === 'run' ? botIdentityProblems(e) : [];
   if (identityProblems.length > 0) throw new ConfigError(identityProblems);
+  if (e.TEST_CLOCK_FILE && (e.NODE_ENV === 'production' || e.MicrosoftAppId)) {
+    throw new ConfigError(['TEST_CLOCK_FILE: test only; refused when NODE_ENV is production or MicrosoftAppId is set']);
+  }
   const access = storageAccess(e);
+  const localOnly = localOnlyOf(e, purpose);
   const schedule: OpeningSchedule = {
     zone: e.CONTACT_CENTRE_TIME_ZONE,
     weekly: weekly.value,
@@ -284,7 +357,7 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
   }
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: localOnly.host,
     defaultLocale: e.DEFAULT_LOCALE,
     logLevel: e.LOG_LEVEL,
     bot: {
@@ -309,8 +382,10 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       dataContainer: e.STORAGE_DATA_CONTAINER,
       stateContainer: e.STORAGE_STATE_CONTAINER,
       stateStorage: e.STATE_STORAGE,
+      stateOutageBridge: e.STATE_OUTAGE_BRIDGE,
       blobNameKey: e.BLOB_NAME_KEY,
       retentionDays: e.RETENTION_DAYS,
+      stateRetentionDays: Math.min(e.STATE_RETENTION_DAYS, e.RETENTION_DAYS),
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
       downloadLinkSecret: e.DOWNLOAD_LINK_SECRET,
       downloadLinkTtlMinutes: e.DOWNLOAD_LINK_TTL_MINUTES,
@@ -318,6 +393,8 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
     webChat: {
       directLineSecret: e.DIRECT_LINE_SECRET,
       directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
+      userCookieSecret: e.WEBCHAT_USER_SECRET,
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     },
     telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     teams: {
@@ -328,6 +405,9 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       privacyUrl: e.TEAMS_PRIVACY_URL,
       termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
+    access: localOnly.config,
+    reminders: { checkIntervalSeconds: e.REMINDER_CHECK_SECONDS },
+    testClockFile: e.TEST_CLOCK_FILE,
   };
 }
 
@@ -375,4 +455,27 @@ function storageAccess(e: ParsedEnv): StorageAccess {
     accountUrl: e.AZURE_STORAGE_ACCOUNT_URL,
     credential: choice === 'managed-identity' ? { kind: 'managedIdentity', clientId: identityClientId } : { kind: 'default' },
   };
+}
+
+/**
+ * The local-only rule (AccessConfig): without MicrosoftAppId, HOST defaults to 127.0.0.1, and a
+ * non-loopback HOST or a DIRECT_LINE_SECRET (a public channel) stops start-up unless
+ * ALLOW_UNAUTHENTICATED_NETWORK=true.
+ */
+function localOnlyOf(e: ParsedEnv, purpose: ConfigPurpose): { host: string; config: AccessConfig } {
+  const isUnauthenticated = !e.MicrosoftAppId;
+  const host = e.HOST ?? (isUnauthenticated ? '127.0.0.1' : '0.0.0.0');
+  const optOut = e.ALLOW_UNAUTHENTICATED_NETWORK;
+  if (isUnauthenticated && !optOut && purpose === 'run') {
+    const problems: string[] = [];
+    const why = 'without MicrosoftAppId nothing authenticates requests, so the bot only runs on loopback; set MicrosoftAppId (or, knowingly, ALLOW_UNAUTHENTICATED_NETWORK=true)';
+    if (!isLoopbackHost(host)) problems.push(`HOST: ${host} is not a loopback address — ${why}`);
+    if (e.DIRECT_LINE_SECRET) problems.push(`DIRECT_LINE_SECRET: set without MicrosoftAppId — ${why}`);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const publicHost = e.PUBLIC_BASE_URL ? new URL(e.PUBLIC_BASE_URL).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1') : undefined;
+  const isWildcard = host === '0.0.0.0' || host === '::';
+  const allowedHosts =
+    optOut && isWildcard ? 'any' : [...new Set([publicHost, optOut ? host.toLowerCase() : undefined].filter((h): h is string => h !== undefined && h !== ''))];
+  return { host, config: { isUnauthenticated, allowUnauthenticatedNetwork: optOut, allowedHosts } };
 }

@@ -32,9 +32,20 @@ const NATIONAL_NUMBER_SHAPE = /(?<!\d)\d{2}[ .\-/]?\d{2}[ .\-/]?\d{2}[ .\-/]?\d{
 // (durations, counts, ports, status codes) comes near nine digits.
 const LONG_DIGIT_RUN = /\d{9,}/g;
 
-/** The text with every identifier-shaped digit run replaced by `[redacted]`. */
+// Credentials that a framework's own message may quote: an Authorization header's value, a JWT.
+const AUTHORIZATION_VALUE = /\b(Bearer|Basic|SharedKey)\s+[A-Za-z0-9._~+/:=-]+/gi;
+const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
+
+/**
+ * The text with every identifier-shaped digit run replaced by `[redacted]`, and credentials
+ * (an `Authorization` value, a JWT) too.
+ */
 export function redactIdentifiers(text: string): string {
-  return text.replace(NATIONAL_NUMBER_SHAPE, REDACTED).replace(LONG_DIGIT_RUN, REDACTED);
+  return text
+    .replace(AUTHORIZATION_VALUE, `$1 ${REDACTED}`)
+    .replace(JWT_SHAPE, REDACTED)
+    .replace(NATIONAL_NUMBER_SHAPE, REDACTED)
+    .replace(LONG_DIGIT_RUN, REDACTED);
 }
 
 function redactField(value: string | number | boolean | undefined): string | number | boolean | undefined {

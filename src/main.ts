@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { systemClock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { routeConsoleTo } from './http/frameworkLog.js';
+import { createFileClock } from './fileClock.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 import type { RunningAzurite } from './storage/azurite.js';
 import type { BlobTarget } from './storage/blobTarget.js';
@@ -16,7 +18,13 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // The SDK writes errors (with their objects) to the console: through the redacting logger.
+  routeConsoleTo(logger);
   logUnhandledRejections(logger);
+  warnIfUnauthenticatedOnNetwork(config, logger);
+  const testClock = config.testClockFile ? createFileClock(config.testClockFile, logger) : undefined;
+  const clock: Clock = testClock?.clock ?? systemClock;
+  if (testClock) logger.warn('config.test_clock', { effect: 'the time is read from TEST_CLOCK_FILE (tests only)' });
   // First, so that the HTTP server and the storage SDK are instrumented from the first request.
   const telemetry = config.telemetry.connectionString
     ? await startTelemetry({ connectionString: config.telemetry.connectionString, serviceName: 'checkinatwork-emergency-bot' }, logger)
@@ -43,9 +51,10 @@ async function main(): Promise<void> {
     target = await blobTargetOf(access);
   }
 
-  const stores = await connectStores(target, config.storage, systemClock, { logger });
-  const app = createApp(config, stores, { logger });
-  const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
+  const stores = await connectStores(target, config.storage, clock, { logger });
+  const app = createApp(config, stores, { logger, clock });
+  const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, clock, logger);
+  const stateRetention = stores.stateRetention ? startRetention([stores.stateRetention], config.storage.stateRetentionDays, clock, logger) : undefined;
   const port = await app.listen();
   logger.info('server.listening', {
     port,
@@ -60,6 +69,8 @@ async function main(): Promise<void> {
 
   installShutdown(logger, async () => {
     retention.stop();
+    stateRetention?.stop();
+    testClock?.stop();
     // Turns in flight finish first (bounded: app.ts), then what storage could not take during
     // an outage gets a last attempt, while the embedded Azurite still runs.
     await app.close();
@@ -68,6 +79,14 @@ async function main(): Promise<void> {
     logger.info('server.stopped', {});
     await telemetry?.shutdown();
   });
+}
+
+/** ALLOW_UNAUTHENTICATED_NETWORK: the operator's explicit choice, said loudly at every start. */
+function warnIfUnauthenticatedOnNetwork(config: Config, logger: Logger): void {
+  if (!config.access.isUnauthenticated || !config.access.allowUnauthenticatedNetwork) return;
+  const effect = 'no MicrosoftAppId: anyone who can reach this port can act as any user, tenant or channel and read their listings';
+  process.stderr.write(`\n*** WARNING: ALLOW_UNAUTHENTICATED_NETWORK=true, HOST=${config.host} — ${effect}. Never in production. ***\n\n`);
+  logger.warn('security.unauthenticated_network', { host: config.host, effect });
 }
 
 function readConfig(): Config {

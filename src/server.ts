@@ -2,6 +2,10 @@ import type { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
 import type { ChannelAdapter } from './adapter.js';
 import type { Clock } from './clock.js';
+import type { AccessConfig } from './config.js';
+import { restifyLog } from './http/frameworkLog.js';
+import { hostCheck } from './http/hostCheck.js';
+import { jsonBodyParser } from './http/jsonBody.js';
 import { messagesEndpoint } from './http/messagesEndpoint.js';
 import { installRequestLog, notesOf } from './http/requestLog.js';
 import type { DownloadLinks } from './listing/downloadLinks.js';
@@ -10,6 +14,8 @@ import { listingPdfLabels } from './listing/pdfLabels.js';
 import { renderListingPdf } from './listing/renderPdf.js';
 import type { Logger } from './logger.js';
 import { keepUploadBodiesAsBytes } from './webchat/localDirectLine.js';
+import type { RateLimit } from './http/rateLimit.js';
+import type { LocalConversationLimits } from './webchat/localConversations.js';
 import { registerWebChat, type WebChatSettings } from './webchat/registerWebChat.js';
 
 export interface ServerDeps {
@@ -20,6 +26,10 @@ export interface ServerDeps {
   readonly links: DownloadLinks;
   readonly listingStore: ListingStore;
   readonly webChat: WebChatSettings;
+  readonly access: AccessConfig;
+  /** Deletes the dialog state of a conversation the server forgot (local Web Chat). */
+  readonly forgetConversation?: (channelId: string, conversationId: string) => Promise<void>;
+  readonly webChatLimits?: { readonly local?: LocalConversationLimits; readonly creation?: RateLimit };
 }
 
 /** Activities are small; anything bigger than this is not a Bot Framework activity. */
@@ -54,15 +64,18 @@ function refuseEncodedBodies(req: restify.Request, res: restify.Response, next: 
  * restify: the Bot Framework endpoint, the health check and the listing download. Nothing
  * here knows the procedure.
  */
-export function createServer({ adapter, bot, logger, clock, links, listingStore, webChat }: ServerDeps): restify.Server {
-  const server = restify.createServer({ name: 'checkinatwork-emergency-bot', handleUncaughtExceptions: false });
+export function createServer({ adapter, bot, logger, clock, links, listingStore, webChat, access, forgetConversation, webChatLimits }: ServerDeps): restify.Server {
+  // restify's own log lines go through ours: it would otherwise print whole requests, headers
+  // and bearer tokens included (src/http/frameworkLog.ts).
+  const server = restify.createServer({ name: 'checkinatwork-emergency-bot', handleUncaughtExceptions: false, log: restifyLog(logger) as never });
   installRequestLog(server, logger);
+  server.pre(hostCheck(access));
   server.pre(refuseEncodedBodies);
   server.pre(keepUploadBodiesAsBytes);
   // JSON only: restify's full bodyParser would also take multipart uploads (written to disk,
-  // outside the size limit) and forms, which no route here wants.
+  // outside the size limit) and forms, which no route here wants; our parser limits nesting.
   server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
-  server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
+  server.use(jsonBodyParser());
   server.on('restifyError', (_req: restify.Request, _res: restify.Response, error: { name?: unknown; statusCode?: unknown; body?: unknown }, callback: () => void) => {
     const isJsonError = error.name === 'InvalidContentError';
     const message = typeof error.statusCode === 'number' && (error.statusCode !== 400 || isJsonError) ? ERROR_MESSAGES[error.statusCode] : undefined;
@@ -71,7 +84,8 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore,
     callback();
   });
 
-  server.post('/api/messages', messagesEndpoint({ adapter, bot, logger }));
+  const rules = { isLoopbackServiceUrlOnly: access.isUnauthenticated };
+  server.post('/api/messages', messagesEndpoint({ adapter, bot, logger, rules }));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'ok' });
@@ -103,7 +117,17 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore,
   });
 
   // The Web Chat page (GET /) and how it reaches the bot: src/webchat/.
-  registerWebChat(server, { adapter, bot, logger, clock, settings: webChat });
+  registerWebChat(server, {
+    adapter,
+    bot,
+    logger,
+    clock,
+    settings: webChat,
+    rules,
+    ...(forgetConversation ? { forgetConversation } : {}),
+    ...(webChatLimits?.local ? { localLimits: webChatLimits.local } : {}),
+    ...(webChatLimits?.creation ? { creationLimit: webChatLimits.creation } : {}),
+  });
 
   return server;
 }

@@ -143,3 +143,24 @@ describe('storage access', () => {
     expect(config.contactCentre.menuKeys.nl).toEqual(['1', '5', '6']);
   });
 });
+
+describe('settings for several instances', () => {
+  it('checks for due reminders every 30 s unless told otherwise, from 1 s to an hour', () => {
+    expect(loadConfig({}).reminders.checkIntervalSeconds).toBe(30);
+    expect(loadConfig({ REMINDER_CHECK_SECONDS: '1' }).reminders.checkIntervalSeconds).toBe(1);
+    expect(() => loadConfig({ REMINDER_CHECK_SECONDS: '0' })).toThrow(/REMINDER_CHECK_SECONDS: /);
+  });
+
+  it('takes a test clock file only outside production', () => {
+    expect(loadConfig({}).testClockFile).toBeUndefined();
+    expect(loadConfig({ TEST_CLOCK_FILE: '/tmp/now' }).testClockFile).toBe('/tmp/now');
+    expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', NODE_ENV: 'production' })).toThrow(/TEST_CLOCK_FILE: test only/);
+    expect(() => loadConfig({ TEST_CLOCK_FILE: '/tmp/now', MicrosoftAppId: 'id', MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: 'secret' })).toThrow(/TEST_CLOCK_FILE: test only/);
+  });
+
+  it('bridges dialog state through storage outages in memory unless told not to (several instances)', () => {
+    expect(loadConfig({}).storage.stateOutageBridge).toBe('memory');
+    expect(loadConfig({ STATE_OUTAGE_BRIDGE: 'off' }).storage.stateOutageBridge).toBe('off');
+    expect(() => loadConfig({ STATE_OUTAGE_BRIDGE: 'no' })).toThrow(/STATE_OUTAGE_BRIDGE: /);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
+import { isLoopbackUrl } from './loopback.js';
 
 /**
  * What /api/messages accepts as a Bot Framework activity: the fields every channel sends
@@ -9,6 +10,14 @@ import { z } from 'zod';
  * and the SDK's reply serialisation then never meet a `from` without an id or a mention
  * without text.
  */
+
+/**
+ * The longest message text either entry point (/api/messages, the local Direct Line path) takes.
+ * The longest answer this bot takes is a crew pasted one worker per line (issue 9): 500 lines of
+ * ~40 characters, about what Teams accepts in one message (~28 KB). Longer texts cost CPU in
+ * every recogniser for nothing.
+ */
+export const MAX_TEXT_CHARS = 28_000;
 
 const id = z.string().min(1).max(1024);
 const optionalText = (max: number) => z.string().max(max).nullish();
@@ -39,7 +48,7 @@ export const incomingActivitySchema = z
     from: channelAccount,
     recipient: channelAccount,
     conversation: conversationAccount,
-    text: z.string().nullish(),
+    text: z.string().max(MAX_TEXT_CHARS).nullish(),
     textFormat: optionalText(32),
     locale: optionalText(64),
     replyToId: optionalText(1024),
@@ -75,16 +84,26 @@ function withoutNulls(value: object): Record<string, unknown> {
 
 export type IncomingActivityCheck = { ok: true; activity: Activity } | { ok: false; issues: readonly string[] };
 
+export interface IncomingActivityRules {
+  /**
+   * Unauthenticated mode (no MicrosoftAppId): the bot replies only to a serviceUrl on this
+   * machine, never to one a sender chose elsewhere (replies, stored reminders).
+   */
+  readonly isLoopbackServiceUrlOnly: boolean;
+}
+
 /**
  * The body as an activity, with its timestamps as Dates (as the SDK's own adapter does), or the
- * paths of what is wrong — never the values, which may be message text.
+ * paths of what is wrong — never the values, which may be message text. The one check of both
+ * entry points: /api/messages and the local Direct Line path.
  */
-export function checkIncomingActivity(body: unknown): IncomingActivityCheck {
+export function checkIncomingActivity(body: unknown, rules: IncomingActivityRules): IncomingActivityCheck {
   const parsed = incomingActivitySchema.safeParse(body);
   if (!parsed.success) {
     const issues = [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || '(body)'))].slice(0, 10);
     return { ok: false, issues };
   }
+  if (rules.isLoopbackServiceUrlOnly && !isLoopbackUrl(parsed.data.serviceUrl)) return { ok: false, issues: ['serviceUrl'] };
   const raw = parsed.data;
   const activity = withoutNulls(raw);
   for (const account of ['from', 'recipient', 'conversation'] as const) activity[account] = withoutNulls(raw[account]);

@@ -2,13 +2,14 @@ import type { ActivityHandler } from 'botbuilder';
 import type restify from 'restify';
 import type { ChannelAdapter } from '../adapter.js';
 import { errorFields, type Logger } from '../logger.js';
-import { checkIncomingActivity } from './activitySchema.js';
+import { checkIncomingActivity, type IncomingActivityRules } from './activitySchema.js';
 import { loggableName, notesOf, setTurnRequestId } from './requestLog.js';
 
 export interface MessagesEndpointDeps {
   readonly adapter: ChannelAdapter;
   readonly bot: ActivityHandler;
   readonly logger: Logger;
+  readonly rules: IncomingActivityRules;
 }
 
 const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
@@ -19,7 +20,7 @@ const JSON_CONTENT_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;
  * activity (400), a valid channel token when MicrosoftAppId is set (401, no turn), then the turn.
  * Response bodies say what is wrong in general terms, never echo what was sent.
  */
-export function messagesEndpoint({ adapter, bot, logger }: MessagesEndpointDeps): restify.RequestHandler {
+export function messagesEndpoint({ adapter, bot, logger, rules }: MessagesEndpointDeps): restify.RequestHandler {
   return async (req, res) => {
     const notes = notesOf(req);
     if (!JSON_CONTENT_TYPE.test(req.getContentType())) {
@@ -28,7 +29,7 @@ export function messagesEndpoint({ adapter, bot, logger }: MessagesEndpointDeps)
       return;
     }
     const body: unknown = req.body;
-    const checked = checkIncomingActivity(body);
+    const checked = checkIncomingActivity(body, rules);
     if (typeof body === 'object' && body !== null) {
       notes.channelId = loggableName((body as { channelId?: unknown }).channelId);
       notes.activityType = loggableName((body as { type?: unknown }).type);

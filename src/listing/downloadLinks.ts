@@ -1,7 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isLocale, type Locale } from '../i18n/index.js';
 import type { ListingKey } from './model.js';
+import { createSealer } from './sealing.js';
 
 /**
  * Short-lived download links for the printable listing, served by the bot itself so they work
@@ -28,8 +28,6 @@ const payloadSchema = z.object({
   exp: z.number().int(),
 });
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 /** Tokens longer than this were not made by us; refuse before any crypto. */
 const MAX_TOKEN_CHARS = 2048;
 
@@ -37,6 +35,7 @@ export const DOWNLOAD_PATH_PREFIX = '/listings/';
 
 export function createDownloadLinks(secret: Buffer, ttlMs: number, clock: () => Date): DownloadLinks {
   if (secret.length !== 32) throw new RangeError('The link secret must be 32 bytes');
+  const sealer = createSealer(secret, MAX_TOKEN_CHARS);
   return {
     ttlMs,
     pathFor(key, locale) {
@@ -47,26 +46,17 @@ export function createDownloadLinks(secret: Buffer, ttlMs: number, clock: () => 
         l: locale,
         exp: clock().getTime() + ttlMs,
       });
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', secret, iv);
-      const sealed = Buffer.concat([cipher.update(payload, 'utf8'), cipher.final()]);
-      const token = Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
-      return `${DOWNLOAD_PATH_PREFIX}${token}.pdf`;
+      return `${DOWNLOAD_PATH_PREFIX}${sealer.seal(payload)}.pdf`;
     },
     open(token) {
-      if (token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
-      const raw = Buffer.from(token, 'base64url');
-      if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
+      const plain = sealer.open(token);
+      if (plain === undefined) return undefined;
       try {
-        const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, IV_BYTES));
-        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
         const parsed = payloadSchema.safeParse(JSON.parse(plain));
         if (!parsed.success || parsed.data.exp <= clock().getTime()) return undefined;
         const { t, d, day, l } = parsed.data;
         return { key: { tenantKey: t, declarationNumber: d, date: day }, locale: l as Locale };
       } catch {
-        // Wrong key, tampered bytes or not JSON: all mean "not a link of ours".
         return undefined;
       }
     },

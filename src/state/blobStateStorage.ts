@@ -51,7 +51,10 @@ export class BlobStateStorage implements Storage {
         const { eTag, ...value } = (item ?? {}) as Record<string, unknown>;
         const headers: Record<string, string> = typeof eTag === 'string' && eTag !== '*' && eTag !== '' ? { 'if-match': eTag } : {};
         const body = Buffer.from(JSON.stringify(value), 'utf8');
-        const response = await this.request('PUT', this.blobPath(key), headers, body, 0);
+        // An unconditional PUT of the same body is idempotent: retried like a read. A checked one
+        // (If-Match) is not retried here: if the first attempt landed, the retry would meet its
+        // own new ETag (412); ResilientStorage sorts that case out (rule 4).
+        const response = await this.request('PUT', this.blobPath(key), headers, body, headers['if-match'] ? 0 : RETRIES_FOR_READS);
         if (response.status === 412) throw new StateStorageError(`Storage: error writing "${key}" due to eTag conflict.`, 412);
         if (response.status !== 201) throw new StateStorageError(`writing state failed with HTTP ${response.status}`, response.status, response.errorCode);
       }),
@@ -97,11 +100,22 @@ export class BlobStateStorage implements Storage {
   }
 
   private async request(method: string, path: string, extra: Record<string, string>, body: Buffer | undefined, retries: number): Promise<Response> {
+    let staleSocketRetried = false;
     for (let attempt = 0; ; attempt += 1) {
       try {
         const response = await this.send(method, path, extra, body);
         if (response.status < 500 || attempt >= retries) return response;
       } catch (error) {
+        // A pooled connection the server closed while idle, just as we reused it: the request
+        // never reached the server, so sending it again is safe whatever it is (Node's
+        // documented remedy, `request.reusedSocket`). Without this, one idle-timeout race made
+        // a state write fail, and with several instances the next turn, on another instance,
+        // met the conversation one step behind (scale-out test).
+        if (error instanceof StaleSocketError && !staleSocketRetried) {
+          staleSocketRetried = true;
+          attempt -= 1;
+          continue;
+        }
         if (attempt >= retries) throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * 2 ** attempt));
@@ -146,7 +160,9 @@ export class BlobStateStorage implements Storage {
         response.on('error', reject);
       });
       request.on('timeout', () => request.destroy(Object.assign(new Error('state storage request timed out'), { code: 'ETIMEDOUT' })));
-      request.on('error', reject);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError(error) : error);
+      });
       request.end(body);
     });
   }
@@ -164,6 +180,15 @@ export class StateStorageError extends Error {
     super(code ? `${message} (${code})` : message);
     this.name = 'StateStorageError';
     this.code = code;
+  }
+}
+
+/** ECONNRESET on a reused keep-alive connection (see `request`). */
+class StaleSocketError extends Error {
+  readonly code = 'ECONNRESET';
+  constructor(cause: Error) {
+    super(cause.message, { cause });
+    this.name = 'StaleSocketError';
   }
 }
 

@@ -3,19 +3,23 @@ import type { Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { BearerTokenSource, type BlobTarget, toBlobTarget } from '../storage/blobTarget.js';
 import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
+import { BoundedKeyStorage } from './boundedKeys.js';
 
 /**
  * Dialog state in blob storage: the lean client (two plain HTTP requests a turn) signing with the
  * account key when the connection string has one (Azurite, most Azure set-ups) or with a cached
  * Entra ID bearer token (AZURE_STORAGE_ACCOUNT_URL); else botbuilder-azure-blobs' BlobsStorage,
- * which also understands SAS connection strings.
+ * which also understands SAS connection strings. Either way behind BoundedKeyStorage: a key too
+ * long for a blob name never shares a blob with another.
  */
 export function createStateStorage(target: BlobTarget | string, containerName: string, options: { retryOptions?: StorageRetryOptions } = {}): Storage {
   const resolved = toBlobTarget(target);
   if (resolved.kind === 'entraId') {
-    return new BlobStateStorage({ endpoint: new URL(`${resolved.accountUrl}/`), tokens: new BearerTokenSource(resolved.credential) }, containerName);
+    return new BoundedKeyStorage(new BlobStateStorage({ endpoint: new URL(`${resolved.accountUrl}/`), tokens: new BearerTokenSource(resolved.credential) }, containerName));
   }
   const account = sharedKeyAccountOf(resolved.connectionString);
-  if (account) return new BlobStateStorage(account, containerName);
-  return new BlobsStorage(resolved.connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {});
+  if (account) return new BoundedKeyStorage(new BlobStateStorage(account, containerName));
+  return new BoundedKeyStorage(
+    new BlobsStorage(resolved.connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {}),
+  );
 }

@@ -8,6 +8,8 @@ import { ListingStore } from '../listing/listingStore.js';
 import type { OutboxRetryPolicy } from '../listing/outbox.js';
 import { ReminderStore } from '../reminders/reminderStore.js';
 import { createStateStorage } from '../state/createStateStorage.js';
+import { StateRetention } from '../state/stateRetention.js';
+import type { Expirable } from '../listing/retention.js';
 import { accountUrlOf, type BlobTarget, containerClientOf, toBlobTarget } from './blobTarget.js';
 import { ResilientStorage } from './resilientStorage.js';
 import { AUTH_HINT, isStorageAuthError, storageFailureFields } from './transientErrors.js';
@@ -21,6 +23,8 @@ export interface Stores {
   readonly listingStore: ListingStore;
   readonly evidenceStore: EvidenceStore;
   readonly reminderStore: ReminderStore;
+  /** Deletes dialog state idle past the retention (undefined: state in memory). */
+  readonly stateRetention?: Expirable;
   /** Shutdown: one last attempt at the state kept in memory, then no more background retries. */
   close(): Promise<void>;
 }
@@ -73,6 +77,7 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
 
   let stateStorage: Storage;
   let resilient: ResilientStorage | undefined;
+  let stateRetention: Expirable | undefined;
   if (storage.stateStorage === 'memory') {
     stateStorage = new MemoryStorage();
   } else {
@@ -81,8 +86,14 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
     // that promise, rejected included: a first use during an outage would break it until a
     // restart. Use it now; it also checks the account before the first turn.
     await blobs.read([]);
-    resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
-    stateStorage = resilient;
+    if (storage.stateOutageBridge === 'off') {
+      // Several instances: storage is the only copy (config.ts, stateOutageBridge).
+      stateStorage = blobs;
+    } else {
+      resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
+      stateStorage = resilient;
+    }
+    stateRetention = new StateRetention(containerClientOf(blobTarget, storage.stateContainer, { retryOptions }));
   }
 
   return {
@@ -90,6 +101,7 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
     listingStore,
     evidenceStore,
     reminderStore,
+    ...(stateRetention ? { stateRetention } : {}),
     close: async () => {
       await resilient?.close();
     },

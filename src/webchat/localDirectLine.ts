@@ -4,9 +4,12 @@ import type { Activity, ActivityHandler, Attachment, ChannelAccount, CloudAdapte
 import type restify from 'restify';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { checkIncomingActivity, type IncomingActivityRules, MAX_TEXT_CHARS } from '../http/activitySchema.js';
+import { admit, type RateLimit, RateLimiter } from '../http/rateLimit.js';
 import { errorFields, type Logger } from '../logger.js';
 import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, LocalConversations } from './localConversations.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
+import { isAllowedOrigin, originHeaderOf } from './origins.js';
 
 /**
  * A local stand-in for the Direct Line service, so the Web Chat page talks to this bot with no
@@ -32,16 +35,27 @@ import { boundaryOf, parseMultipart } from './multipart.js';
 export const LOCAL_DIRECT_LINE_BASE = '/v3/directline';
 export const LOCAL_CHANNEL_ID = 'webchat';
 const BOT_ACCOUNT = { id: 'checkinatwork-bot', name: 'Checkinatwork', role: 'bot' } as const;
-// A crew pasted one worker per line (issue 9): 500 lines of ~40 characters, about what Teams
-// accepts in one message (~28 KB).
-const MAX_TEXT_CHARS = 28_000;
+/**
+ * A user's activity, as JSON: a crew pasted one worker per line (MAX_TEXT_CHARS, issue 9), card
+ * submissions and channel data fit. An upload's files are not kept in the transcript.
+ */
+export const MAX_USER_ACTIVITY_BYTES = 40 * 1024;
+/** New conversations per client (IP address): a page load makes one. */
+export const DEFAULT_CREATION_LIMIT: RateLimit = { burst: 20, perMinute: 10 };
 
 export interface LocalDirectLineDeps {
   readonly adapter: CloudAdapter;
   readonly bot: ActivityHandler;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The same activity check as /api/messages (src/http/activitySchema.ts). */
+  readonly rules: IncomingActivityRules;
+  /** Origins whose pages may call this path (the page's own); requests without Origin are not from a page. */
+  readonly allowedOrigins: readonly string[];
   readonly limits?: LocalConversationLimits;
+  readonly creationLimit?: RateLimit;
+  /** Deletes what a forgotten conversation left in storage (its dialog state). */
+  readonly forgetConversation?: (channelId: string, conversationId: string) => Promise<void>;
 }
 
 /** The user id the page keeps in localStorage; anything else gets a fresh one. */
@@ -99,6 +113,18 @@ function watermarkOf(req: restify.Request): number | undefined {
   return /^\d{1,12}$/.test(raw) ? Number(raw) : undefined;
 }
 
+/**
+ * A browser's request must come from the page's own origin (or one allowed to embed it): the
+ * Host header is checked before (hostCheck.ts), so this is the page the bot served itself.
+ */
+function isFromAllowedPage(req: restify.Request, allowedOrigins: readonly string[]): boolean {
+  const origin = originHeaderOf(req.headers);
+  if (origin === undefined) return true;
+  const host = req.headers.host;
+  const own = typeof host === 'string' ? [`http://${host}`, `https://${host}`] : [];
+  return isAllowedOrigin(origin, [...own, ...allowedOrigins]);
+}
+
 function refuse(res: restify.Response, error: 'unknownToken' | 'otherConversation'): void {
   // Direct Line answers 403 to a token it does not accept; DirectLineJS then tries to refresh.
   res.send(403, { error: { code: error === 'unknownToken' ? 'TokenExpired' : 'BadArgument', message: 'This token does not open this conversation.' } });
@@ -151,22 +177,30 @@ export function keepUploadBodiesAsBytes(req: restify.Request, _res: restify.Resp
 
 export function registerLocalDirectLine(server: restify.Server, deps: LocalDirectLineDeps): LocalConversations {
   const { adapter, bot, logger, clock } = deps;
-  const conversations = new LocalConversations(clock, deps.limits ?? DEFAULT_LIMITS);
+  const forget = (conversationId: string) => {
+    // The join turn wrote the conversation's dialog state: it goes with the conversation.
+    deps.forgetConversation?.(LOCAL_CHANNEL_ID, conversationId).catch((error: unknown) => logger.warn('webchat.local.forget_failed', errorFields(error)));
+  };
+  const conversations = new LocalConversations(clock, deps.limits ?? DEFAULT_LIMITS, forget);
+  const creations = new RateLimiter(deps.creationLimit ?? DEFAULT_CREATION_LIMIT, clock);
   // The bot's replies come back on this path: random, so nobody else can post "bot" messages.
   const connectorPath = `/local-connector/${randomBytes(16).toString('hex')}`;
 
-  /** One turn of the bot on this activity, through the adapter like any channel's request. */
-  const runTurn = async (conversation: LocalConversation, activity: Partial<Activity>): Promise<number> => {
-    // As it would arrive over HTTP: plain JSON (the adapter turns timestamps into dates in place).
-    const body = JSON.parse(
+  /** The activity as it reaches the adapter: plain JSON, as over HTTP (the adapter turns timestamps into dates). */
+  const channelBody = (conversation: LocalConversation, activity: Partial<Activity>): Record<string, unknown> =>
+    JSON.parse(
       JSON.stringify({
         ...activity,
         channelId: LOCAL_CHANNEL_ID,
         serviceUrl: `${loopbackBaseOf(server)}${connectorPath}`,
-        conversation: { id: conversation.id },
+        conversation: { ...activity.conversation, id: conversation.id },
         recipient: { ...BOT_ACCOUNT },
       }),
     ) as Record<string, unknown>;
+
+  /** One turn of the bot on this activity, through the adapter like any channel's request. */
+  const runTurn = async (conversation: LocalConversation, activity: Partial<Activity>): Promise<number> => {
+    const body = channelBody(conversation, activity);
     const request: BotRequest = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
     const { response, status } = recordingResponse();
     try {
@@ -184,9 +218,11 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     role: 'user',
   });
 
+  const refuseOrigin = (res: restify.Response) => res.send(403, { error: { code: 'BadArgument', message: 'Requests from this page are not accepted.' } });
+
   /**
    * The user's activity into the conversation (as the transcript shows it), then to the bot (with
-   * the attachments' content, for an upload); answers `{ id }`, or 502 when the bot refused it.
+   * the attachments' content, for an upload); answers `{ id }`, or why it was not taken.
    */
   const deliver = async (
     res: restify.Response,
@@ -204,7 +240,22 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       from: userAccount(conversation, from?.name ?? conversation.userName),
       recipient: { ...BOT_ACCOUNT },
     };
-    const stored = conversations.append(conversation.id, activity);
+    // One activity check for both entry points: what the bot gets here passes /api/messages' too.
+    if (!checkIncomingActivity(channelBody(conversation, { ...activity, id: 'check' }), deps.rules).ok) {
+      res.send(400, { error: { code: 'BadArgument', message: 'Not an activity this channel accepts.' } });
+      return;
+    }
+    const stored = conversations.append(conversation.id, activity, 'user', MAX_USER_ACTIVITY_BYTES);
+    if (stored === 'tooLarge') {
+      res.send(413, { error: { code: 'BadArgument', message: `An activity may take at most ${MAX_USER_ACTIVITY_BYTES} bytes.` } });
+      return;
+    }
+    if (stored === 'full') {
+      logger.warn('webchat.local.full', { bytes: conversations.bytes });
+      res.header('retry-after', '60');
+      res.send(503, { error: { code: 'ServiceUnavailable', message: 'The chat is busy. Try again in a minute.' } });
+      return;
+    }
     if (!stored?.id) return refuse(res, 'unknownToken');
     const toBot = attachments.toBot ? { ...stored, attachments: attachments.toBot } : stored;
     const status = await conversations.serialize(conversation.id, () => runTurn(conversation, toBot));
@@ -217,6 +268,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
   };
 
   server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, async (req, res) => {
+    if (!isFromAllowedPage(req, deps.allowedOrigins)) return refuseOrigin(res);
     const token = bearerOf(req);
     if (token !== undefined) {
       // A token from an earlier start opens its own conversation, as Direct Line does.
@@ -230,10 +282,21 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     const askedId = userIdSchema.safeParse(body?.user?.id);
     const name = z.string().trim().min(1).max(100).safeParse(body?.user?.name);
     const locale = localeSchema.safeParse(body?.locale);
+    if (!admit(creations, req, res, { error: { code: 'TooManyRequests', message: 'Too many new conversations from this address. Try again later.' } })) {
+      logger.warn('webchat.local.creation_rate_limited', {});
+      return;
+    }
     const issued = conversations.create(
       { id: askedId.success ? askedId.data : `web-${randomBytes(12).toString('base64url')}`, name: name.success ? name.data : undefined },
       locale.success ? locale.data : undefined,
     );
+    if (!issued) {
+      // Every conversation held is in use: a newcomer never pushes one out.
+      logger.warn('webchat.local.full', { conversations: conversations.size });
+      res.header('retry-after', '60');
+      res.send(503, { error: { code: 'ServiceUnavailable', message: 'The chat is busy. Try again in a minute.' } });
+      return;
+    }
     const auth = conversations.authorize(issued.token, issued.conversationId);
     if (auth.ok) {
       // Direct Line tells the bot who joined: the bot greets the user in its language.
@@ -254,6 +317,10 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
   });
 
   server.post(`${LOCAL_DIRECT_LINE_BASE}/tokens/refresh`, (req, res, next) => {
+    if (!isFromAllowedPage(req, deps.allowedOrigins)) {
+      refuseOrigin(res);
+      return next();
+    }
     const auth = conversations.authorize(bearerOf(req));
     if (!auth.ok) {
       refuse(res, auth.error);
@@ -265,13 +332,12 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
   });
 
   server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, async (req, res) => {
+    if (!isFromAllowedPage(req, deps.allowedOrigins)) return refuseOrigin(res);
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) return refuse(res, auth.error);
     const parsed = clientActivitySchema.safeParse(req.body);
-    if (!parsed.success) {
-      res.send(400, { error: { code: 'BadArgument', message: 'Not an activity this channel accepts.' } });
-      return;
-    }
+    const notAccepted = () => res.send(400, { error: { code: 'BadArgument', message: 'Not an activity this channel accepts.' } });
+    if (!parsed.success) return notAccepted();
     // The user's own activity is part of the conversation (Web Chat marks it as sent when it
     // comes back), before the bot's answers to it.
     await deliver(res, auth.conversation, parsed.data, {});
@@ -280,6 +346,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
   // A message with files. The files reach the bot inline (`data:` URLs), so the bot never fetches
   // a URL for them; the transcript keeps only their names and types.
   server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/upload`, async (req, res) => {
+    if (!isFromAllowedPage(req, deps.allowedOrigins)) return refuseOrigin(res);
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) return refuse(res, auth.error);
     const boundary = boundaryOf(uploadContentTypes.get(req));
@@ -303,6 +370,10 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
   });
 
   server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, (req, res, next) => {
+    if (!isFromAllowedPage(req, deps.allowedOrigins)) {
+      refuseOrigin(res);
+      return next();
+    }
     const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
     if (!auth.ok) {
       refuse(res, auth.error);
@@ -344,7 +415,7 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
       conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
       from: { ...BOT_ACCOUNT, name: visible.from?.name || BOT_ACCOUNT.name },
     });
-    res.send(200, { id: stored?.id ?? '' });
+    res.send(200, { id: typeof stored === 'object' ? (stored.id ?? '') : '' });
     return next();
   };
   server.post(`${connectorPath}/v3/conversations/:conversationId/activities`, receiveFromBot);

@@ -3,6 +3,8 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import type restify from 'restify';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { IncomingActivityRules } from '../http/activitySchema.js';
+import type { RateLimit } from '../http/rateLimit.js';
 import type { Locale } from '../i18n/index.js';
 import type { Logger } from '../logger.js';
 import type { LocalConversationLimits } from './localConversations.js';
@@ -10,6 +12,7 @@ import { registerLocalDirectLine } from './localDirectLine.js';
 import { contentSecurityPolicy, pickPageLocale, renderPage, type WebChatMode } from './page.js';
 import { PAGE_SCRIPT } from './pageScript.js';
 import { registerTokenEndpoint } from './tokenEndpoint.js';
+import { userCookieKey } from './userCookie.js';
 import { pageScript, type StaticScript, webChatBundle } from './webChatBundle.js';
 
 export type { WebChatMode } from './page.js';
@@ -22,6 +25,12 @@ export interface WebChatSettings {
   /** MicrosoftAppId: when set, the bot is a real Azure Bot and the local path must be off. */
   readonly appId: string | undefined;
   readonly defaultLocale: Locale;
+  /** PUBLIC_BASE_URL: the page's own origin, the one allowed to call the token endpoint. */
+  readonly pageOrigin: string;
+  /** WEBCHAT_USER_SECRET: signs the user cookie; derived from the Direct Line secret when unset. */
+  readonly userCookieSecret?: string | undefined;
+  /** TRUSTED_PROXY_HOPS: proxies of our own in front of the bot (rate limits per client address). */
+  readonly trustedProxyHops?: number;
 }
 
 export interface WebChatDeps {
@@ -33,6 +42,12 @@ export interface WebChatDeps {
   /** Stand-in for the Direct Line service's HTTP calls (tests). */
   readonly fetch?: typeof fetch;
   readonly localLimits?: LocalConversationLimits;
+  /** The activity check of /api/messages, applied to the local path's activities too. */
+  readonly rules: IncomingActivityRules;
+  /** New local conversations / tokens per client (tests lower or raise it). */
+  readonly creationLimit?: RateLimit;
+  /** Deletes a forgotten local conversation's dialog state. */
+  readonly forgetConversation?: (channelId: string, conversationId: string) => Promise<void>;
 }
 
 export function webChatSettingsOf(config: Config): WebChatSettings {
@@ -41,6 +56,9 @@ export function webChatSettingsOf(config: Config): WebChatSettings {
     directLineEndpoint: config.webChat.directLineEndpoint,
     appId: config.bot.appId,
     defaultLocale: config.defaultLocale,
+    pageOrigin: config.storage.publicBaseUrl,
+    userCookieSecret: config.webChat.userCookieSecret,
+    trustedProxyHops: config.webChat.trustedProxyHops,
   };
 }
 
@@ -115,6 +133,11 @@ export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebC
       secret: settings.directLineSecret,
       endpoint: settings.directLineEndpoint,
       logger,
+      clock: deps.clock,
+      cookieKey: userCookieKey(settings.directLineSecret, settings.userCookieSecret),
+      allowedOrigins: [settings.pageOrigin],
+      ...(settings.trustedProxyHops ? { trustedProxyHops: settings.trustedProxyHops } : {}),
+      ...(deps.creationLimit ? { rateLimit: deps.creationLimit } : {}),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
   } else if (mode === 'local') {
@@ -123,7 +146,11 @@ export function registerWebChat(server: restify.Server, deps: WebChatDeps): WebC
       bot: deps.bot,
       logger,
       clock: deps.clock,
+      rules: deps.rules,
+      allowedOrigins: [settings.pageOrigin],
       ...(deps.localLimits ? { limits: deps.localLimits } : {}),
+      ...(deps.creationLimit ? { creationLimit: deps.creationLimit } : {}),
+      ...(deps.forgetConversation ? { forgetConversation: deps.forgetConversation } : {}),
     });
   }
   logger.info('webchat.registered', { mode });

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type restify from 'restify';
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import { admit, type RateLimit, RateLimiter } from '../http/rateLimit.js';
 import { errorFields, type Logger } from '../logger.js';
+import { isAllowedOrigin, originHeaderOf } from './origins.js';
+import { newUserId, userCookieHeader, userIdFromCookies } from './userCookie.js';
 
 /**
  * `POST /api/webchat/token`: exchanges the Direct Line secret for a short-lived token bound to
@@ -9,20 +12,30 @@ import { errorFields, type Logger } from '../logger.js';
  * The page gets `{ token, conversationId, expires_in, domain }` — never the secret.
  *
  * The user id is `dl_` + random: Direct Line embeds it in the token, so the browser cannot
- * claim someone else's id (and with it their listings, whose tenant is channel + user). It is
- * kept in an HttpOnly cookie so the same browser is the same user after a reload.
+ * claim someone else's id (and with it their listings, whose tenant is channel + user) — with
+ * the channel's enhanced authentication on (README). It is kept in a signed `__Host-` cookie
+ * (userCookie.ts) so the same browser is the same user after a reload, and a value the server
+ * did not sign is never taken. Only the page's own origin may ask (origins.ts), and each
+ * client at most `rateLimit` times.
  */
 export const TOKEN_PATH = '/api/webchat/token';
-const USER_COOKIE = 'webchat_user';
-const USER_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
-const COOKIE_VALUE = /^[A-Za-z0-9_-]{22,43}$/;
 const REQUEST_TIMEOUT_MS = 10_000;
+// Generous: a whole crew behind one site's NAT opens the page at 7 a.m.
+export const DEFAULT_TOKEN_RATE_LIMIT: RateLimit = { burst: 60, perMinute: 30 };
 
 export interface TokenEndpointDeps {
   readonly secret: string;
   /** The Direct Line base URL, e.g. https://europe.directline.botframework.com/v3/directline */
   readonly endpoint: string;
   readonly logger: Logger;
+  readonly clock: Clock;
+  /** Signs the user cookie (userCookieKey). */
+  readonly cookieKey: Buffer;
+  /** Origins whose pages may ask for a token: the page's own (PUBLIC_BASE_URL). */
+  readonly allowedOrigins: readonly string[];
+  readonly rateLimit?: RateLimit;
+  /** TRUSTED_PROXY_HOPS: how the client's address is found behind proxies (rateLimit.ts, clientOf). */
+  readonly trustedProxyHops?: number;
   readonly fetch?: typeof fetch;
 }
 
@@ -32,22 +45,23 @@ const generatedSchema = z.object({
   expires_in: z.number().int().positive(),
 });
 
-function userCookieOf(req: restify.Request): string | undefined {
-  const header = req.headers.cookie ?? '';
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    const value = rest.join('=');
-    if (name === USER_COOKIE && COOKIE_VALUE.test(value)) return value;
-  }
-  return undefined;
-}
-
 export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpointDeps): void {
   const doFetch = deps.fetch ?? fetch;
+  const limiter = new RateLimiter(deps.rateLimit ?? DEFAULT_TOKEN_RATE_LIMIT, deps.clock);
 
   server.post(TOKEN_PATH, async (req, res) => {
     const started = performance.now();
-    const userKey = userCookieOf(req) ?? randomBytes(18).toString('base64url');
+    // A browser always sends Origin with a POST: no Origin, or another site's, is not our page.
+    if (!isAllowedOrigin(originHeaderOf(req.headers), deps.allowedOrigins)) {
+      deps.logger.warn('webchat.token.origin_refused', {});
+      res.send(403, { error: 'Tokens are given to this site’s own chat page only.' });
+      return;
+    }
+    if (!admit(limiter, req, res, { error: 'Too many requests. Try again in a moment.' }, deps.trustedProxyHops)) {
+      deps.logger.warn('webchat.token.rate_limited', {});
+      return;
+    }
+    const userKey = userIdFromCookies(deps.cookieKey, req.headers.cookie) ?? newUserId();
     let response: Response;
     try {
       response = await doFetch(`${deps.endpoint}/tokens/generate`, {
@@ -70,10 +84,7 @@ export function registerTokenEndpoint(server: restify.Server, deps: TokenEndpoin
       return;
     }
     res.header('cache-control', 'no-store');
-    res.header(
-      'set-cookie',
-      `${USER_COOKIE}=${userKey}; Path=${TOKEN_PATH}; Max-Age=${USER_COOKIE_MAX_AGE_S}; HttpOnly; Secure; SameSite=Strict`,
-    );
+    res.header('set-cookie', userCookieHeader(deps.cookieKey, userKey));
     res.send(200, {
       token: generated.data.token,
       conversationId: generated.data.conversationId,

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { CATALOGS } from '../../src/i18n/index.js';
 import { findFreePort } from '../../src/storage/azurite.js';
 import type { Stores } from '../../src/storage/connect.js';
+import { type BotProcess, startBotProcess } from '../helpers/botProcess.js';
 import { startTestApp } from '../helpers/testApp.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
@@ -59,43 +59,25 @@ describe(`${WRITERS} people adding workers to one listing at the same moment, ov
 });
 
 describe('a kill -9 of the real bot process', () => {
-  let bot: ChildProcess | undefined;
+  let bot: BotProcess | undefined;
   let channel: FakeChannel;
   let procedureChannel: FakeChannel;
   let port = 0;
   const env = {
-    ...process.env,
     AZURE_STORAGE_CONNECTION_STRING: '',
     STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-kill'),
     STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-kill-state'),
     DOWNLOAD_LINK_SECRET: 'ab'.repeat(32),
-    HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
   };
 
   /** The real entry point in a child process, as `npm start` runs it (TypeScript through tsx). */
-  const startBot = async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...env, PORT: String(port), AZURE_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.resume();
-    child.stderr?.resume();
-    for (let i = 0; i < 300; i += 1) {
-      const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-      if (healthy) return child;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the bot did not start');
-  };
+  const startBot = () => startBotProcess({ port, env: { ...env, AZURE_STORAGE_CONNECTION_STRING: inject('azuriteConnectionString') } });
 
   const killBot = async () => {
     const running = bot;
     bot = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
+    await running?.kill();
   };
 
   beforeAll(async () => {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -8,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../src/i18n/index.js';
 import { findFreePort } from '../../src/storage/azurite.js';
+import { type BotProcess, startBotProcess } from '../helpers/botProcess.js';
 
 const REPLY_DELAY_MS = 1_500;
 
@@ -20,17 +20,6 @@ function isAccepting(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
-  });
-}
-
-/** Log lines are JSON; anything else (a warning from Node) is skipped. */
-function parseEvents(lines: readonly string[]): { event: string; port?: number; pid?: number }[] {
-  return lines.flatMap((line) => {
-    try {
-      return [JSON.parse(line) as { event: string; port?: number; pid?: number }];
-    } catch {
-      return [];
-    }
   });
 }
 
@@ -75,7 +64,7 @@ async function startSlowChannel() {
 }
 
 describe('SIGTERM to the real entry point, with its embedded Azurite', () => {
-  let bot: ChildProcess | undefined;
+  let bot: BotProcess | undefined;
   let dataDir: string;
   let azuritePid: number | undefined;
 
@@ -85,37 +74,23 @@ describe('SIGTERM to the real entry point, with its embedded Azurite', () => {
 
   afterAll(async () => {
     // Only if the test failed half-way: these are the processes this test started.
-    if (bot && bot.exitCode === null && bot.signalCode === null) bot.kill('SIGKILL');
+    await bot?.kill();
     if (azuritePid !== undefined && isAlive(azuritePid)) process.kill(azuritePid, 'SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('stops accepting, finishes the turn in flight, stops its Azurite and exits 0', { timeout: 90_000 }, async () => {
     const port = await findFreePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), EMBEDDED_STORAGE_DIR: dataDir, LOG_LEVEL: 'info' };
     // No connection string: the bot starts Azurite itself, as `npm start` does on a fresh machine.
-    delete env.AZURE_STORAGE_CONNECTION_STRING;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    bot = child;
-    const lines: string[] = [];
-    let stdout = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const complete = stdout.split('\n');
-      stdout = complete.pop() ?? '';
-      lines.push(...complete);
-    });
-    child.stderr?.resume();
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
+    const env = { AZURE_STORAGE_CONNECTION_STRING: '', EMBEDDED_STORAGE_DIR: dataDir, LOG_LEVEL: 'info' };
+    const started = await startBotProcess({ port, env });
+    bot = started;
+    const { child, exited } = started;
 
-    await expect
-      .poll(() => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false), { timeout: 60_000, interval: 200 })
-      .toBe(true);
-    const started = parseEvents(lines).find((l) => l.event === 'storage.embedded_azurite');
-    if (started?.port === undefined || started.pid === undefined) throw new Error('the embedded Azurite was not logged');
-    const { port: azuritePort, pid } = started;
+    const azuriteStarted = started.events().find((l) => l.event === 'storage.embedded_azurite');
+    const azuritePort = azuriteStarted?.port;
+    const pid = azuriteStarted?.pid;
+    if (typeof azuritePort !== 'number' || typeof pid !== 'number') throw new Error('the embedded Azurite was not logged');
     azuritePid = pid;
     expect(await isAccepting(azuritePort)).toBe(true);
 
@@ -156,7 +131,7 @@ describe('SIGTERM to the real entry point, with its embedded Azurite', () => {
       await channel.close();
     }
 
-    const events = parseEvents(lines).map((l) => l.event);
+    const events = started.events().map((l) => l.event);
     expect(events).toContain('server.stopping');
     expect(events).toContain('server.stopped');
     expect(events).not.toContain('server.close_grace_expired');

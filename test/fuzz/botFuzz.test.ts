@@ -46,7 +46,7 @@ describe('hostile input at every prompt of the bot', () => {
     await stores.container.deleteIfExists();
   });
 
-  it('never throws, and every reply is text in the conversation’s language with nothing left unfilled', async () => {
+  it('never throws, and every reply is text in the conversation’s language with nothing left unfilled', { timeout: 120_000 }, async () => {
     const started = performance.now();
     await fc.assert(
       fc.asyncProperty(

@@ -57,7 +57,7 @@ export function startFuzzConversation(options: {
   return {
     accepted(message) {
       const activity = complete(message);
-      return checkIncomingActivity({ ...activity, ...template }).ok ? activity : undefined;
+      return checkIncomingActivity({ ...activity, ...template }, { isLoopbackServiceUrlOnly: false }).ok ? activity : undefined;
     },
     async say(message) {
       await adapter.receiveActivity(complete(message));

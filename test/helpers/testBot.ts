@@ -5,6 +5,7 @@ import { EmergencyBot } from '../../src/bot.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createDownloadLinks, type DownloadLinks } from '../../src/listing/downloadLinks.js';
 import { EvidenceStore } from '../../src/listing/evidenceStore.js';
+import { createPendingWorkerSeal } from '../../src/listing/pendingWorker.js';
 import { createContainerClient, ListingStore } from '../../src/listing/listingStore.js';
 import { createLogger } from '../../src/logger.js';
 import { ReminderStore } from '../../src/reminders/reminderStore.js';
@@ -69,7 +70,15 @@ export function createTestConversation(options: {
     conversationState: new ConversationState(storage),
     clock,
     logger: createLogger('silent'),
-    listings: { reminders: stores.reminderStore, store: stores.listingStore, evidence: stores.evidenceStore, links, publicBaseUrl: 'http://localhost:3978' },
+    listings: {
+      reminders: stores.reminderStore,
+      store: stores.listingStore,
+      evidence: stores.evidenceStore,
+      links,
+      publicBaseUrl: 'http://localhost:3978',
+      // One key for every test bot: a "restart" (a new bot on the same state) still opens it.
+      pendingWorkers: createPendingWorkerSeal(TEST_LINK_SECRET, clock),
+    },
   });
   const userId = options.userId ?? `user-${randomUUID()}`;
   const adapter = new TestAdapter(async (context) => bot.run(context), {

@@ -1,6 +1,12 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
 import { BlobStateStorage, blobNameOf, sharedKeyAccountOf } from '../../src/state/blobStateStorage.js';
+import { BoundedKeyStorage } from '../../src/state/boundedKeys.js';
 import { createStateStorage } from '../../src/state/createStateStorage.js';
+import { loadConfig } from '../../src/config.js';
+import { connectStores } from '../../src/storage/connect.js';
+import { ResilientStorage } from '../../src/storage/resilientStorage.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 
 function storage(): BlobStateStorage {
@@ -53,11 +59,24 @@ describe('BlobStateStorage (dialog state as blobs, Shared Key over plain HTTP)',
   });
 
   it('is what createStateStorage picks for a connection string with an account key', () => {
-    expect(createStateStorage(inject('azuriteConnectionString'), 'x')).toBeInstanceOf(BlobStateStorage);
+    const storage = createStateStorage(inject('azuriteConnectionString'), 'x');
+    expect(storage).toBeInstanceOf(BoundedKeyStorage);
+    expect((storage as BoundedKeyStorage).inner).toBeInstanceOf(BlobStateStorage);
     expect(sharedKeyAccountOf('BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2020')).toBeUndefined();
     expect(sharedKeyAccountOf('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net')?.endpoint.href).toBe(
       'https://acct.blob.core.windows.net/',
     );
+  });
+});
+
+describe('dialog state with several instances (STATE_OUTAGE_BRIDGE=off)', () => {
+  it('is read and written in storage only, with no copy in memory to answer from', async () => {
+    const containers = { STORAGE_DATA_CONTAINER: uniqueContainerName('bridge-data'), STORAGE_STATE_CONTAINER: uniqueContainerName('bridge-state') };
+    const off = await connectStores(inject('azuriteConnectionString'), loadConfig({ ...containers, STATE_OUTAGE_BRIDGE: 'off' }).storage, () => new Date());
+    const bridged = await connectStores(inject('azuriteConnectionString'), loadConfig(containers).storage, () => new Date());
+    expect(off.stateStorage).toBeInstanceOf(BlobStateStorage);
+    expect(bridged.stateStorage).toBeInstanceOf(ResilientStorage);
+    await Promise.all([off.close(), bridged.close()]);
   });
 });
 
@@ -75,5 +94,51 @@ describe('blob names of state keys', () => {
     const store = storage();
     await store.write({ 'ch/conversations/c1/': { n: 1 } });
     expect((await store.read(['ch/conversations/c1']))['ch/conversations/c1']).toMatchObject({ n: 1 });
+  });
+});
+
+describe('a pooled connection the storage server closed while idle', () => {
+  /**
+   * A blob endpoint that answers, keeps the connection open, and resets it when the next request
+   * arrives on it: what a server whose keep-alive timeout fires just as the client reuses the
+   * connection does (Azurite's is 5 s; on a loaded machine the client's own timer runs late).
+   */
+  async function serverThatResetsReusedConnections() {
+    const served = new WeakSet<Socket>();
+    const seen: string[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.resume();
+      req.on('end', () => {
+        if (served.has(req.socket)) {
+          seen.push(`reset ${req.method}`);
+          req.socket.resetAndDestroy();
+          return;
+        }
+        served.add(req.socket);
+        seen.push(`${req.method}`);
+        res.writeHead(201, { etag: '"1"', 'keep-alive': 'timeout=60' });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const account = sharedKeyAccountOf(
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1`,
+    );
+    if (!account) throw new Error('no account');
+    return { account, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('sends the request again on a new connection, once, even a checked write', async () => {
+    const server = await serverThatResetsReusedConnections();
+    const store = new BlobStateStorage(server.account, 'stale-sockets');
+    try {
+      // The container is created on the first connection; the write reuses it and meets the reset.
+      await store.write({ k: { n: 1, eTag: '"0"' } });
+      expect(server.seen).toEqual(['PUT', 'reset PUT', 'PUT']);
+    } finally {
+      store.close();
+      await server.close();
+    }
   });
 });

@@ -1,75 +1,11 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../src/i18n/index.js';
+import { directLine, type Started } from '../helpers/localDirectLineClient.js';
 import { type RunningApp, startWebChatApp } from './webChatApp.js';
-
-/** A Direct Line activity as the local path returns it. */
-interface DlActivity {
-  readonly id: string;
-  readonly type: string;
-  readonly text?: string;
-  readonly locale?: string;
-  readonly timestamp: string;
-  readonly channelId: string;
-  readonly serviceUrl?: string;
-  readonly replyToId?: string;
-  readonly from: { readonly id: string; readonly role?: string };
-  readonly conversation: { readonly id: string };
-  readonly channelData?: Record<string, unknown>;
-  readonly suggestedActions?: { readonly actions: readonly { readonly title: string }[] };
-}
-
-interface Started {
-  readonly conversationId: string;
-  readonly token: string;
-  readonly expires_in: number;
-}
 
 const QUESTION = CATALOGS.fr.procedure.node.cause.question;
 
-function directLine(baseUrl: string) {
-  const base = `${baseUrl}/v3/directline`;
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-  return {
-    base,
-    async start(body: unknown = {}): Promise<{ status: number; started: Started }> {
-      const response = await fetch(`${base}/conversations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      return { status: response.status, started: (await response.json()) as Started };
-    },
-    async post(conversationId: string, token: string, activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-      const response = await fetch(`${base}/conversations/${conversationId}/activities`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...auth(token) },
-        body: JSON.stringify(activity),
-      });
-      return { status: response.status, body: await response.json() };
-    },
-    async get(conversationId: string, token: string, watermark = ''): Promise<{ status: number; activities: DlActivity[]; watermark: string }> {
-      const response = await fetch(`${base}/conversations/${conversationId}/activities?watermark=${watermark}`, { headers: auth(token) });
-      const body = (await response.json()) as { activities?: DlActivity[]; watermark?: string };
-      return { status: response.status, activities: body.activities ?? [], watermark: body.watermark ?? '' };
-    },
-    /** Polls like DirectLineJS until `done` holds for the activities so far (bounded). */
-    async pollUntil(conversationId: string, token: string, done: (all: DlActivity[]) => boolean): Promise<DlActivity[]> {
-      const all: DlActivity[] = [];
-      let watermark = '';
-      for (let attempt = 0; attempt < 50; attempt += 1) {
-        const page = await this.get(conversationId, token, watermark);
-        expect(page.status).toBe(200);
-        all.push(...page.activities);
-        watermark = page.watermark;
-        if (done(all)) return all;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`gave up polling; got: ${all.map((a) => `${a.type} ${(a.text ?? "").slice(0, 80)}`).join(', ')}`);
-    },
-    refresh: (token: string) => fetch(`${base}/tokens/refresh`, { method: 'POST', headers: auth(token) }),
-  };
-}
 
 describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
   let running: RunningApp;
@@ -267,7 +203,16 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
 
 describe.each([
   ['MicrosoftAppId is set', { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: '00000000-0000-4000-8000-00000000beef' }, 'off'],
-  ['DIRECT_LINE_SECRET is set', { DIRECT_LINE_SECRET: 'a-direct-line-secret-for-tests' }, 'directLine'],
+  [
+    'DIRECT_LINE_SECRET is set',
+    {
+      DIRECT_LINE_SECRET: 'a-direct-line-secret-for-tests',
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppTenantId: '99999999-8888-7777-6666-555555555555',
+    },
+    'directLine',
+  ],
 ])('when %s', (_name, env, mode) => {
   let running: RunningApp;
 

@@ -1,15 +1,17 @@
 import { createServer } from 'node:net';
 import { inject } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { type AppOptions, createApp, type App } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { connectStores } from '../../src/storage/connect.js';
+import { connectStores, type Stores } from '../../src/storage/connect.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
 
 export interface RunningApp {
   readonly app: App;
   readonly port: number;
   readonly baseUrl: string;
+  readonly stores: Stores;
+  readonly config: Config;
 }
 
 /** A port free right now: the app's PUBLIC_BASE_URL (the PDF links) must name the real port, so PORT=0 won't do. */
@@ -28,7 +30,7 @@ function freePort(): Promise<number> {
 /** The real app on a free loopback port (as test/e2e/server.test.ts), state and listings in the run's Azurite. */
 export async function startWebChatApp(
   env: Record<string, string> = {},
-  options: { clock?: () => Date; logger?: Logger } = {},
+  options: { clock?: () => Date; logger?: Logger; webChatLimits?: AppOptions['webChatLimits'] } = {},
 ): Promise<RunningApp> {
   const clock = options.clock ?? (() => new Date());
   const port = await freePort();
@@ -41,7 +43,11 @@ export async function startWebChatApp(
     ...env,
   });
   const stores = await connectStores(inject('azuriteConnectionString'), config.storage, clock);
-  const app = createApp(config, stores, { clock, logger: options.logger ?? createLogger('silent') });
+  const app = createApp(config, stores, {
+    clock,
+    logger: options.logger ?? createLogger('silent'),
+    ...(options.webChatLimits ? { webChatLimits: options.webChatLimits } : {}),
+  });
   const bound = await app.listen();
-  return { app, port: bound, baseUrl: `http://127.0.0.1:${bound}` };
+  return { app, port: bound, baseUrl: `http://127.0.0.1:${bound}`, stores, config };
 }
