@@ -80,9 +80,21 @@ export function questionActivity(locale: Locale, node: ProcedureNode, isRetry: b
   );
 }
 
-/** A day as people read it: "vendredi 27 novembre 2026", "Friday, November 27, 2026". */
+/**
+ * The conventions dates are written in for each language, for users in Belgium: `en` is written
+ * the British way ("Wednesday 2 December 2026", not "Wednesday, December 2, 2026").
+ */
+const FORMATTING_LOCALES: Readonly<Record<Locale, string>> = { fr: 'fr-BE', nl: 'nl-BE', de: 'de-BE', en: 'en-GB' };
+
+export function formattingLocale(locale: Locale): string {
+  return FORMATTING_LOCALES[locale];
+}
+
+/** A day as people read it: "vendredi 27 novembre 2026", "Friday 27 November 2026". */
 export function formatDay(locale: Locale, isoDate: string): string {
-  return DateTime.fromISO(isoDate, { zone: LISTING_ZONE }).setLocale(locale).toLocaleString(DateTime.DATE_HUGE);
+  const day = DateTime.fromISO(isoDate, { zone: LISTING_ZONE }).setLocale(formattingLocale(locale));
+  // The ICU data of Node 20 still puts a comma after the weekday in en-GB; British style has none.
+  return locale === 'en' ? day.toFormat('cccc d LLLL yyyy') : day.toLocaleString(DateTime.DATE_HUGE);
 }
 
 /** "28 novembre", "28 November", "28. November": a day of the month as each language writes it. */

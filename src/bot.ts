@@ -12,6 +12,7 @@ import { LISTING_DIALOG, ListingDialog, type ListingOptions, WORKER_LOOP_DIALOG 
 import { centreStatusActivity, contactRouteActions, followUpActions, formatOpening, routeText, sayAction, textActivity } from '../dialogs/messages.js';
 import { isProcedureActive, PROCEDURE_DIALOG, procedureDialogs, type ProcedureOptions, type ProcedureResult } from '../dialogs/procedureDialog.js';
 import { isAnswerToPrompt } from '../dialogs/answerPrompt.js';
+import { readAttachedCrew } from '../dialogs/listing/attachments.js';
 import { useTeamsCards } from '../dialogs/teamsCards.js';
 import { canUseListing, tenantKeyOf } from '../dialogs/tenant.js';
 import { labelOutgoingLocale, setLeadIn, setTurnLocale, turnLocale } from '../dialogs/turnLocale.js';
@@ -26,11 +27,12 @@ import type { PendingWorkerSeal } from './listing/pendingWorker.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
+import { OUTCOMES } from './procedure/table.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
+import { looksLikeReference, parseListingHeader } from './understanding/listingHeader.js';
 import { findDateInText } from './understanding/listingWords.js';
 import { detectLanguage, SWITCH_PROBABILITY } from './understanding/languageDetector.js';
 import { type Confidence, type Intent, isButtonLabel, readYesNo, recognizeIntent, type SmallTalk } from './understanding/recognize.js';
-import { OUTCOMES } from './procedure/table.js';
 
 /**
  * The user's choices, kept with the conversation rather than in a separate user-state blob:
@@ -118,6 +120,8 @@ function isAttachmentOnly(context: TurnContext): boolean {
   const { text, attachments, value } = context.activity;
   return (text ?? '').trim() === '' && value === undefined && (attachments?.length ?? 0) > 0;
 }
+/** Verdicts after which the contact centre gives a reference number (step 3.2). */
+const OUTCOMES_NEEDING_CENTRE: ReadonlySet<string> = new Set(Object.values(OUTCOMES).filter((o) => o.needsContactCentre).map((o) => o.id));
 
 /** Intents that are commands about the conversation itself, valid inside any dialog. */
 const COMMANDS: ReadonlySet<Intent['kind']> = new Set(['switchLanguage', 'chooseLanguage', 'help', 'restart', 'cancel']);
@@ -150,6 +154,7 @@ export class EmergencyBot extends ActivityHandler {
           links: listings.links,
           clock,
           publicBaseUrl: listings.publicBaseUrl,
+          readCrewFile: (activity) => readAttachedCrew(activity, { isAuthenticated: Boolean(deps.config.bot.appId) }),
           ...(listings.pendingWorkers ? { pendingWorkers: listings.pendingWorkers } : {}),
         }),
       )
@@ -236,13 +241,16 @@ export class EmergencyBot extends ActivityHandler {
     // Names, numbers and notes typed into the listing or evidence dialogs say nothing about
     // the language the person reads.
     if (!dc.activeDialog || isProcedureActive(dc.stack)) await this.followWrittenLanguage(context);
-    if (isAttachmentOnly(context)) {
+    // A file sent into the listing is a crew (listingDialog reads it); elsewhere a photo or a
+    // sticker with no words gets a short answer.
+    if (isAttachmentOnly(context) && (!dc.activeDialog || isProcedureActive(dc.stack))) {
       await this.answerSmallTalk(dc, 'attachment');
       return;
     }
     if (await this.answerOffer(dc)) return;
     const intent = recognizeIntent(context.activity.text ?? '', { isQuestionOpen: dc.activeDialog !== undefined });
     if (await this.handleIntent(dc, intent)) return;
+    if (!dc.activeDialog && (await this.openListingFromText(dc))) return;
     if (dc.activeDialog) {
       const result = await dc.continueDialog();
       await this.remember(context, result);
@@ -370,7 +378,8 @@ export class EmergencyBot extends ActivityHandler {
         if (active === LISTING_DIALOG) return false;
         await dc.cancelAllDialogs();
         const session = await this.session.get(context, {});
-        await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause } satisfies ListingOptions);
+        const header = parseListingHeader(context.activity.text ?? '', this.today());
+        await this.begin(dc, LISTING_DIALOG, { cause: session.lastVerdict?.cause, ...header } satisfies ListingOptions);
         return true;
       }
       case 'recordEvidence':
@@ -439,6 +448,31 @@ export class EmergencyBot extends ActivityHandler {
     const key = loop?.options?.key ?? session.listing;
     // A listing of another tenant is never addressed, even if the state says so.
     return key && canUseListing(dc.context.activity, key) ? key : undefined;
+  }
+
+  /**
+   * The listing opened straight from what was typed: the whole header in one message ("reference
+   * REF-1, declaration 1Y102M7NZF7PZ, today"), or, right after a contact-centre verdict, the
+   * reference number the agent just gave (confirmed first when it might be something else).
+   */
+  private async openListingFromText(dc: DialogContext): Promise<boolean> {
+    const text = dc.context.activity.text ?? '';
+    const session = await this.session.get(dc.context, {});
+    const cause = session.lastVerdict?.cause;
+    const header = parseListingHeader(text, this.today());
+    if (header.reference !== undefined && header.declaration !== undefined) {
+      await this.begin(dc, LISTING_DIALOG, { cause, ...header } satisfies ListingOptions);
+      return true;
+    }
+    const verdict = session.lastVerdict ? OUTCOMES_NEEDING_CENTRE.has(session.lastVerdict.outcome) : false;
+    const reference = verdict ? looksLikeReference(text) : undefined;
+    if (!reference) return false;
+    await this.begin(dc, LISTING_DIALOG, { cause, reference: reference.reference, confirmReference: reference.certainty === 'maybe' } satisfies ListingOptions);
+    return true;
+  }
+
+  private today(): DateTime {
+    return DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
   }
 
   /** Starts the procedure, at the cause when it is known, at its confirmation when it is a guess. */

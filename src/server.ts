@@ -13,6 +13,7 @@ import type { ListingStore } from './listing/listingStore.js';
 import { listingPdfLabels } from './listing/pdfLabels.js';
 import { renderListingPdf } from './listing/renderPdf.js';
 import type { Logger } from './logger.js';
+import { keepUploadBodiesAsBytes } from './webchat/localDirectLine.js';
 import type { RateLimit } from './http/rateLimit.js';
 import type { LocalConversationLimits } from './webchat/localConversations.js';
 import { registerWebChat, type WebChatSettings } from './webchat/registerWebChat.js';
@@ -70,6 +71,7 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore,
   installRequestLog(server, logger);
   server.pre(hostCheck(access));
   server.pre(refuseEncodedBodies);
+  server.pre(keepUploadBodiesAsBytes);
   // JSON only: restify's full bodyParser would also take multipart uploads (written to disk,
   // outside the size limit) and forms, which no route here wants; our parser limits nesting.
   server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));

@@ -1,3 +1,4 @@
+import { IntlMessageFormat } from 'intl-messageformat';
 import { CATALOGS, type Catalog, type Locale } from './locales.js';
 
 /** Dotted paths to the string leaves of the catalog, e.g. `procedure.caveat`. */
@@ -43,10 +44,30 @@ export function t(locale: Locale, key: MessageKey, params: Params = {}): string 
 export function translateDynamic(locale: Locale, key: string, params: Params = {}): string {
   const text = lookup(locale, key);
   if (typeof text !== 'string') throw new Error(`Missing message "${key}" in locale ${locale}`);
+  if (PLURAL_OR_SELECT.test(text)) return formatIcu(locale, key, text, params);
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);
   });
+}
+
+// Messages with counts use ICU MessageFormat (`{count, plural, one {# worker} other {# workers}}`),
+// formatted by intl-messageformat with the language's CLDR plural rules (Intl.PluralRules):
+// "1 travailleur", "2 travailleurs", "0 travailleur" in French, "0 workers" in English. Only
+// those messages go through it: in ICU an apostrophe before `{` starts a quotation, and the
+// other messages are plain `{name}` templates.
+const PLURAL_OR_SELECT = /\{\s*\w+\s*,\s*(?:plural|select|selectordinal)\s*,/;
+const compiled = new Map<string, IntlMessageFormat>();
+
+function formatIcu(locale: Locale, key: string, text: string, params: Params): string {
+  const id = `${locale}\u0000${key}`;
+  let format = compiled.get(id);
+  if (format === undefined) {
+    format = new IntlMessageFormat(text, locale, undefined, { ignoreTag: true });
+    compiled.set(id, format);
+  }
+  const formatted = format.format<string>(params);
+  return Array.isArray(formatted) ? formatted.join('') : String(formatted);
 }
 
 /** A word list from the catalog (synonyms, intent phrases); empty when absent. */

@@ -12,6 +12,7 @@ import {
   normaliseDeclarationNumber,
   tenantPrefix,
 } from './blobNames.js';
+import { addedEntries, addWorkers, type NewWorker } from './listingOps.js';
 import { type Listing, type ListingKey, listingSchema, MAX_REMEMBERED_OPERATIONS } from './model.js';
 
 /**
@@ -52,6 +53,10 @@ export class ListingStoreError extends Error {
     this.name = 'ListingStoreError';
   }
 }
+
+export type BatchAddResult =
+  | { ok: true; listing: Listing; applied: boolean; added: ReadonlySet<string> }
+  | { ok: false; error: 'conflict' | 'not_found' };
 
 export type UpdateResult =
   | { ok: true; listing: Listing; applied: boolean }
@@ -150,6 +155,19 @@ export class ListingStore {
       if (attempt < this.retry.maxAttempts) await delay(backoffMs(attempt, this.retry));
     }
     return { ok: false, error: 'conflict' };
+  }
+
+  /**
+   * A crew in one checked write (ETag `If-Match`, retried on a lost race like every update): the
+   * workers whose identifier is not on the listing yet are added, in order; the others are left
+   * as they are. Redelivered (same operation id): nothing is added twice. `added` holds the
+   * entry ids that are on the listing after the write — give workers ids derived from the
+   * operation id (listingOps.entryIdFor) so a redelivery reports the same ones.
+   */
+  async addWorkers(key: ListingKey, operationId: string, workers: readonly NewWorker[], nowIso: string): Promise<BatchAddResult> {
+    const result = await this.update(key, operationId, addWorkers(workers, nowIso));
+    if (!result.ok) return result;
+    return { ...result, added: addedEntries(result.listing, workers.map((w) => w.entryId)) };
   }
 
   /** The dates (YYYY-MM-DD, ascending) on which the tenant has at least one listing. */

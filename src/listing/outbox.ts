@@ -1,6 +1,6 @@
 import { createLogger, errorFields, type Logger } from '../logger.js';
 import { isTransientStorageError } from '../storage/transientErrors.js';
-import { addWorker, type ListingHeader, type NewWorker, openListing, removeWorker, replaceWorker } from './listingOps.js';
+import { addWorker, addWorkers, type ListingHeader, type NewWorker, openListing, removeWorker, replaceWorker } from './listingOps.js';
 import type { ListingStore, UpdateResult } from './listingStore.js';
 import type { Listing, ListingKey } from './model.js';
 
@@ -25,6 +25,7 @@ import type { Listing, ListingKey } from './model.js';
 export type ListingChange =
   | { readonly kind: 'open'; readonly header: ListingHeader; readonly at: string }
   | { readonly kind: 'addWorker'; readonly worker: NewWorker; readonly at: string }
+  | { readonly kind: 'addWorkers'; readonly workers: readonly NewWorker[]; readonly at: string }
   | { readonly kind: 'replaceWorker'; readonly entryId: string; readonly worker: Omit<NewWorker, 'entryId'>; readonly at: string }
   | { readonly kind: 'removeWorker'; readonly entryId: string; readonly at: string };
 
@@ -35,6 +36,8 @@ export function mutationOf(key: ListingKey, change: ListingChange): (current: Li
       return openListing(key, change.header, change.at);
     case 'addWorker':
       return addWorker(change.worker, change.at);
+    case 'addWorkers':
+      return addWorkers(change.workers, change.at);
     case 'replaceWorker':
       return replaceWorker(change.entryId, change.worker, change.at);
     case 'removeWorker':

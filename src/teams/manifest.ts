@@ -147,7 +147,8 @@ export function buildManifest(config: Config, options: BuildManifestOptions = {}
       {
         botId,
         scopes: [...SCOPES],
-        supportsFiles: false,
+        // A crew's spreadsheet sent in personal chat arrives as a file-download-info attachment.
+        supportsFiles: true,
         isNotificationOnly: false,
         commandLists: [{ scopes: [...SCOPES], commands }],
       },

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info } from 'luxon';
 import { CATALOGS, containsPhrase, LOCALES, normalizeText } from '../i18n/index.js';
 
 export type ListingCommand =
@@ -58,12 +58,59 @@ const MAX_DAYS_FROM_TODAY = 1;
  * 2026-11-27), as YYYY-MM-DD, when within a day of `today`; undefined otherwise.
  */
 export function parseListingDate(text: string, today: DateTime): string | undefined {
+  const read = readListingDate(text, today);
+  return read.ok ? read.date : undefined;
+}
+
+export type ListingDateRead =
+  | { readonly ok: true; readonly date: string }
+  /** A day the user named, but more than a day away from today. */
+  | { readonly ok: false; readonly error: 'outOfRange'; readonly day: DateTime }
+  | { readonly ok: false; readonly error: 'unknown' };
+
+type CrewWord = keyof (typeof CATALOGS)['fr']['crew']['words'];
+const CREW_WORDS: ReadonlyMap<CrewWord, readonly string[]> = new Map(
+  (Object.keys(CATALOGS.fr.crew.words) as CrewWord[]).map((word) => [
+    word,
+    [...new Set(LOCALES.flatMap((l) => CATALOGS[l].crew.words[word]).map(normalizeText).filter(Boolean))],
+  ]),
+);
+
+/** Whether folded `text` contains one of the crew words (copy, skip, tomorrow…) of any language. */
+export function hasCrewWord(text: string, word: CrewWord): boolean {
+  const folded = normalizeText(text);
+  return (CREW_WORDS.get(word) ?? []).some((p) => containsPhrase(folded, p));
+}
+
+// Weekday names of the four languages (luxon's, from Intl), Monday = 1, folded.
+const WEEKDAYS: readonly { readonly name: string; readonly weekday: number }[] = LOCALES.flatMap((locale) =>
+  Info.weekdays('long', { locale }).map((name, i) => ({ name: normalizeText(name), weekday: i + 1 })),
+);
+
+/**
+ * The listing's date as people say it: "today", "tomorrow", "yesterday" (and "demain", "hier",
+ * "morgen", "gisteren", "gestern"…), a weekday name, or a date. Within a day of `today` only:
+ * "yesterday's late shift, tomorrow's early one".
+ */
+export function readListingDate(text: string, today: DateTime): ListingDateRead {
   const trimmed = text.trim();
   const folded = normalizeText(trimmed);
-  const date = folded === '1' || has(folded, 'today') ? today : dateIn(trimmed, today, DATE_PATTERNS.whole);
-  if (!date?.isValid) return undefined;
+  let date: DateTime | undefined;
+  if (folded === '1' || has(folded, 'today')) date = today;
+  else if (hasCrewWord(folded, 'tomorrow') && folded.split(' ').length <= 3) date = today.plus({ days: 1 });
+  else if (hasCrewWord(folded, 'yesterday') && folded.split(' ').length <= 3) date = today.minus({ days: 1 });
+  else {
+    const named = WEEKDAYS.find((w) => containsPhrase(folded, w.name) && folded.split(' ').length <= 3);
+    if (named) {
+      const near = [-1, 0, 1].map((d) => today.plus({ days: d })).find((d) => d.weekday === named.weekday);
+      // The nearest such day, for the message: next week's, or last week's if it is closer.
+      date = near ?? today.plus({ days: ((named.weekday - today.weekday + 7) % 7) || 7 });
+    } else date = dateIn(trimmed, today, DATE_PATTERNS.whole);
+  }
+  if (!date?.isValid) return { ok: false, error: 'unknown' };
   const distance = Math.abs(date.startOf('day').diff(today.startOf('day'), 'days').days);
-  return distance <= MAX_DAYS_FROM_TODAY ? (date.toISODate() ?? undefined) : undefined;
+  if (distance > MAX_DAYS_FROM_TODAY) return { ok: false, error: 'outOfRange', day: date };
+  return { ok: true, date: date.toISODate() ?? '' };
 }
 
 /** Dates as typed: ISO (2026-11-27) or day first (27/11/2026, 27.11.26; without a year, this year). */
@@ -91,4 +138,18 @@ export function findDateInText(text: string, today: DateTime): string | undefine
   const date = dateIn(text, today, DATE_PATTERNS.anywhere);
   if (!date) return today.toISODate() ?? undefined;
   return date.isValid ? (date.toISODate() ?? undefined) : undefined;
+}
+
+/**
+ * "same workers as yesterday", "copy the listing of 26/11", "zelfde ploeg als gisteren": the
+ * date of the listing to copy (YYYY-MM-DD), or `latest` when none is named; undefined when the
+ * message is not a copy request.
+ */
+export function parseCopyRequest(text: string, today: DateTime): { readonly from: string | 'latest' } | undefined {
+  const folded = normalizeText(text);
+  if (folded.split(' ').length > 8 || !hasCrewWord(folded, 'copy')) return undefined;
+  if (hasCrewWord(folded, 'yesterday')) return { from: today.minus({ days: 1 }).toISODate() ?? 'latest' };
+  const date = dateIn(text, today, DATE_PATTERNS.anywhere);
+  if (date?.isValid) return { from: date.toISODate() ?? 'latest' };
+  return { from: 'latest' };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Activity, ActivityHandler, ChannelAccount, CloudAdapter, Request as BotRequest, Response as BotResponse } from 'botbuilder';
+import type { Activity, ActivityHandler, Attachment, ChannelAccount, CloudAdapter, Request as BotRequest, Response as BotResponse } from 'botbuilder';
 import type restify from 'restify';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
@@ -10,6 +10,7 @@ import { errorFields, type Logger } from '../logger.js';
 import { LOCAL_USER_COOKIE, userCookieHeader, userIdFromCookies } from './userCookie.js';
 import { HINTED_USER_PREFIX, hintedUserKey, type UserHintSettings } from './userHint.js';
 import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, LocalConversations } from './localConversations.js';
+import { boundaryOf, parseMultipart } from './multipart.js';
 
 /**
  * A local stand-in for the Direct Line service, so the Web Chat page talks to this bot with no
@@ -20,6 +21,8 @@ import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, L
  *   POST {base}/conversations/:id/activities           the user's activity → the bot → `{ id }`
  *   GET  {base}/conversations/:id/activities?watermark=N  `{ activities, watermark }`
  *   POST {base}/tokens/refresh                         a fresh token for the same conversation
+ *   POST {base}/conversations/:id/upload               a message with files (Web Chat's paper clip):
+ *                                                      multipart, files passed to the bot inline
  *
  * User activities reach the bot through CloudAdapter.process and bot.run, like any channel's.
  * The bot answers through the Bot Connector API at the activity's `serviceUrl`, which points
@@ -33,8 +36,11 @@ import { DEFAULT_LIMITS, type LocalConversation, type LocalConversationLimits, L
 export const LOCAL_DIRECT_LINE_BASE = '/v3/directline';
 export const LOCAL_CHANNEL_ID = 'webchat';
 const BOT_ACCOUNT = { id: 'checkinatwork-bot', name: 'Checkinatwork', role: 'bot' } as const;
-/** A user's activity, as JSON: text, card submissions and channel data fit many times over. */
-export const MAX_USER_ACTIVITY_BYTES = 16 * 1024;
+/**
+ * A user's activity, as JSON: a crew pasted one worker per line (MAX_TEXT_CHARS, issue 9), card
+ * submissions and channel data fit. An upload's files are not kept in the transcript.
+ */
+export const MAX_USER_ACTIVITY_BYTES = 40 * 1024;
 /** New conversations per client (IP address): a page load makes one. */
 export const DEFAULT_CREATION_LIMIT: RateLimit = { burst: 20, perMinute: 10 };
 
@@ -144,6 +150,27 @@ function recordingResponse(): { response: BotResponse; status: () => number } {
   return { response, status: () => code };
 }
 
+const MAX_UPLOAD_FILES = 5;
+const UPLOAD_PATH = new RegExp(`^${LOCAL_DIRECT_LINE_BASE}/conversations/[^/?]+/upload(?:\\?|$)`);
+/** The multipart content type of an upload, kept aside while the body is read as bytes. */
+const uploadContentTypes = new WeakMap<restify.Request, string>();
+const UPLOAD_BODY_TYPE = 'application/x-local-direct-line-upload';
+
+/**
+ * The body reader keeps multipart bodies as UTF-8 text, which corrupts a workbook: for an
+ * upload, it is told the body is bytes (same size limit), and the real type is kept aside.
+ */
+export function keepUploadBodiesAsBytes(req: restify.Request, _res: restify.Response, next: restify.Next): void {
+  const type = req.headers['content-type'];
+  if (req.method === 'POST' && typeof type === 'string' && UPLOAD_PATH.test(req.url ?? '') && boundaryOf(type) !== undefined) {
+    uploadContentTypes.set(req, type);
+    // Not multipart/form-data nor application/octet-stream, which the body reader leaves unread,
+    // and not text, which it decodes: so it reads the bytes, within its size limit.
+    req.headers['content-type'] = UPLOAD_BODY_TYPE;
+  }
+  next();
+}
+
 export function registerLocalDirectLine(server: restify.Server, deps: LocalDirectLineDeps): LocalConversations {
   const { adapter, bot, logger, clock } = deps;
   const forget = (conversationId: string) => {
@@ -187,6 +214,53 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     name: name ?? '',
     role: 'user',
   });
+
+  /**
+   * The user's activity into the conversation (as the transcript shows it), then to the bot (with
+   * the attachments' content, for an upload); answers `{ id }`, or why it was not taken.
+   */
+  const deliver = async (
+    res: restify.Response,
+    conversation: LocalConversation,
+    client: z.infer<typeof clientActivitySchema>,
+    attachments: { shown?: Attachment[]; toBot?: Attachment[] },
+  ): Promise<void> => {
+    const { from, ...fields } = client;
+    const activity: Partial<Activity> = {
+      ...fields,
+      ...(attachments.shown ? { attachments: attachments.shown } : {}),
+      channelId: LOCAL_CHANNEL_ID,
+      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
+      // The user is the one the token was issued to, whatever the browser claims.
+      from: userAccount(conversation, from?.name ?? conversation.userName),
+      recipient: { ...BOT_ACCOUNT },
+    };
+    // One activity check for both entry points: what the bot gets here passes /api/messages' too.
+    if (!checkIncomingActivity(channelBody(conversation, { ...activity, id: 'check' }), deps.rules).ok) {
+      res.send(400, { error: { code: 'BadArgument', message: 'Not an activity this channel accepts.' } });
+      return;
+    }
+    const stored = conversations.append(conversation.id, activity, 'user', MAX_USER_ACTIVITY_BYTES);
+    if (stored === 'tooLarge') {
+      res.send(413, { error: { code: 'BadArgument', message: `An activity may take at most ${MAX_USER_ACTIVITY_BYTES} bytes.` } });
+      return;
+    }
+    if (stored === 'full') {
+      logger.warn('webchat.local.full', { bytes: conversations.bytes });
+      res.header('retry-after', '60');
+      res.send(503, { error: { code: 'ServiceUnavailable', message: 'The chat is busy. Try again in a minute.' } });
+      return;
+    }
+    if (!stored?.id) return refuse(res, 'unknownToken');
+    const toBot = attachments.toBot ? { ...stored, attachments: attachments.toBot } : stored;
+    const status = await conversations.serialize(conversation.id, () => runTurn(conversation, toBot));
+    if (status >= 400) {
+      logger.warn('webchat.local.bot_refused', { status });
+      res.send(502, { error: { code: 'BotError', message: 'The bot could not take this activity.' } });
+      return;
+    }
+    res.send(200, { id: stored.id });
+  };
 
   server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations`, guard, async (req, res) => {
     const token = bearerOf(req);
@@ -260,40 +334,34 @@ export function registerLocalDirectLine(server: restify.Server, deps: LocalDirec
     const parsed = clientActivitySchema.safeParse(req.body);
     const notAccepted = () => res.send(400, { error: { code: 'BadArgument', message: 'Not an activity this channel accepts.' } });
     if (!parsed.success) return notAccepted();
-    const { from, ...fields } = parsed.data;
-    const conversation = auth.conversation;
-    const activity: Partial<Activity> = {
-      ...fields,
-      channelId: LOCAL_CHANNEL_ID,
-      conversation: { id: conversation.id, isGroup: false, conversationType: 'personal', name: '' },
-      // The user is the one the token was issued to, whatever the browser claims.
-      from: userAccount(conversation, from?.name ?? conversation.userName),
-      recipient: { ...BOT_ACCOUNT },
-    };
-    // One activity check for both entry points: what the bot gets here passes /api/messages' too.
-    if (!checkIncomingActivity(channelBody(conversation, { ...activity, id: 'check' }), deps.rules).ok) return notAccepted();
     // The user's own activity is part of the conversation (Web Chat marks it as sent when it
     // comes back), before the bot's answers to it.
-    const stored = conversations.append(conversation.id, activity, 'user', MAX_USER_ACTIVITY_BYTES);
-    if (stored === 'tooLarge') {
-      res.send(413, { error: { code: 'BadArgument', message: `An activity may take at most ${MAX_USER_ACTIVITY_BYTES} bytes.` } });
+    await deliver(res, auth.conversation, parsed.data, {});
+  });
+
+  // A message with files. The files reach the bot inline (`data:` URLs), so the bot never fetches
+  // a URL for them; the transcript keeps only their names and types.
+  server.post(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/upload`, guard, async (req, res) => {
+    const auth = conversations.authorize(bearerOf(req), paramOf(req, 'conversationId'));
+    if (!auth.ok) return refuse(res, auth.error);
+    const boundary = boundaryOf(uploadContentTypes.get(req));
+    const parts = boundary !== undefined && Buffer.isBuffer(req.body) ? parseMultipart(req.body, boundary) : undefined;
+    const activityPart = parts?.find((p) => p.name === 'activity');
+    const files = (parts ?? []).filter((p) => p.name === 'file').slice(0, MAX_UPLOAD_FILES);
+    let json: unknown;
+    try {
+      json = activityPart ? JSON.parse(activityPart.data.toString('utf8')) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const parsed = clientActivitySchema.safeParse(json);
+    if (!parsed.success || parsed.data.type !== 'message' || files.length === 0) {
+      res.send(400, { error: { code: 'BadArgument', message: 'Not an upload this channel accepts.' } });
       return;
     }
-    if (stored === 'full') {
-      logger.warn('webchat.local.full', { bytes: conversations.bytes });
-      res.header('retry-after', '60');
-      res.send(503, { error: { code: 'ServiceUnavailable', message: 'The chat is busy. Try again in a minute.' } });
-      return;
-    }
-    if (!stored?.id) return refuse(res, 'unknownToken');
-    const id = stored.id;
-    const status = await conversations.serialize(conversation.id, () => runTurn(conversation, stored));
-    if (status >= 400) {
-      logger.warn('webchat.local.bot_refused', { status });
-      res.send(502, { error: { code: 'BotError', message: 'The bot could not take this activity.' } });
-      return;
-    }
-    res.send(200, { id });
+    const described = files.map((f) => ({ contentType: f.contentType ?? 'application/octet-stream', name: (f.filename ?? 'file').slice(0, 256) }));
+    const inline = described.map((d, i) => ({ ...d, contentUrl: `data:${d.contentType};base64,${files[i]?.data.toString('base64') ?? ''}` }));
+    await deliver(res, auth.conversation, parsed.data, { shown: described, toBot: inline });
   });
 
   server.get(`${LOCAL_DIRECT_LINE_BASE}/conversations/:conversationId/activities`, guard, (req, res, next) => {

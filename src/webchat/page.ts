@@ -44,7 +44,8 @@ const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
  * talks to the Direct Line service (HTTPS and its WebSocket stream), and only to it.
  */
 export function contentSecurityPolicy(nonce: string, directLineEndpoint: string | undefined, frameAncestors = "'none'"): string {
-  const connect = ["'self'"];
+  // blob: lets DirectLineJS read a file the user picked (paper clip) before uploading it.
+  const connect = ["'self'", 'blob:'];
   if (directLineEndpoint) {
     const url = new URL(directLineEndpoint);
     connect.push(url.origin, `wss://${url.host}`);
@@ -104,6 +105,10 @@ body.embedded { background: #fff; }
 body.embedded main { max-width: none; padding: 0; }
 body.embedded .chat { min-height: 0; border: 0; border-radius: 0; box-shadow: none; }
 body.embedded footer { max-width: none; padding: 0.35rem 0.75rem 0.5rem; border-top: 1px solid var(--line); font-size: 0.8rem; }
+/* A file the user sent (a crew's spreadsheet): its name and size on the blue bubble, in white. */
+#webchat .webchat__bubble--from-user .webchat__fileContent__fileName,
+#webchat .webchat__bubble--from-user .webchat__fileContent__size,
+#webchat .webchat__bubble--from-user .webchat__fileContent__buttonLink { color: #ffffff; }
 @media (max-width: 40rem) {
   main { padding: 0.6rem 0.5rem 0.5rem; }
   h1 { font-size: 1.2rem; }

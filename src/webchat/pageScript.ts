@@ -113,7 +113,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
     bubbleFromUserTextColor: '#ffffff',
     paddingRegular: 10,
     paddingWide: 14,
-    hideUploadButton: true,
+    hideUploadButton: false,
+    // A crew's spreadsheet goes as soon as it is picked: one tap less on a phone.
+    sendAttachmentOn: 'attach',
     sendBoxBackground: '#ffffff',
     sendBoxTextColor: '#1b2430',
     sendBoxPlaceholderColor: '#5b6675',

@@ -57,7 +57,8 @@ describe('the listing dialog', () => {
     expect(refused).toContain(CATALOGS.en.listing.error.workerId.checksum);
     expect(refused).toContain(t('en', 'listing.askWorkerId', { n: 2 }));
     expect(await conversation.sayText('13.13.13-001.01')).toContain(CATALOGS.en.listing.error.workerId.date);
-    expect(await conversation.sayText('AB-12')).toContain(CATALOGS.en.listing.error.workerId.characters);
+    expect(await conversation.sayText('AB-12')).toContain(CATALOGS.en.listing.error.workerId.length);
+    expect(await conversation.sayText('Dupont Jean')).toContain('No number (NISS, BIS or Limosa) on this line.');
 
     expect(await addWorker(conversation, `L1 ${LIMOSA}`, 'Müller-Lüdenscheidt', 'Łukasz')).toContain('Workers on the listing: 2.');
     expect(await addWorker(conversation, BIS_C, "D'Hondt", 'Marie')).toContain('Workers on the listing: 3.');
@@ -70,7 +71,7 @@ describe('the listing dialog', () => {
 
     expect(await conversation.sayText('remove 2')).toContain('Worker no. 2 removed from the listing. Workers left: 2.');
     const done = await conversation.sayText('done');
-    expect(done).toContain('Listing saved with 2 worker(s)');
+    expect(done).toContain('Listing saved with 2 workers:');
     const link = /\((http:\/\/localhost:3978\/listings\/([A-Za-z0-9_-]+)\.pdf)\)/.exec(done);
     expect(link).not.toBeNull();
 
@@ -84,13 +85,28 @@ describe('the listing dialog', () => {
     ]);
   });
 
-  it('treats 85.07.30-033.28, 85073003328 and 85 07 30 033 28 as the same worker', async () => {
+  it('treats 85.07.30-033.28, 85073003328 and 85 07 30 033 28 as the same worker, and never overwrites it silently', async () => {
     const conversation = createTestConversation({ locale: 'en' });
     await openListing(conversation);
     await addWorker(conversation, '85.07.30-033.28', 'Dupont', 'Jean');
-    expect(await addWorker(conversation, '85073003328', 'Dupont', 'Jean')).toContain('was already on the listing');
-    expect(await addWorker(conversation, '85 07 30 033 28', 'Dupont', 'Jean-Pierre')).toContain('Workers on the listing: 1.');
-    expect(await conversation.sayText('list')).toContain('1. 85.07.30-\\*\\*\\*.\\*\\* — Dupont Jean-Pierre');
+    // The same worker again, same name: said at once, nothing changes.
+    expect(await conversation.sayText('85073003328 Dupont Jean')).toContain('This worker is already on the listing (no. 1): 85.07.30-\\*\\*\\*.\\*\\* — Dupont Jean. Nothing changed.');
+    // Another name under the same number (a copy-paste slip): said at once, asked, kept unless corrected.
+    const slip = await conversation.sayText('85 07 30 033 28 Peeters Jan');
+    expect(slip).toContain('⚠️ This worker is already on the listing (no. 1): 85.07.30-\\*\\*\\*.\\*\\* — Dupont Jean. Nothing has been changed.');
+    expect(slip).toContain('You typed: Peeters Jan. Keep the listing as it is, or correct the name?');
+    expect(await conversation.sayText('Keep as it is')).toContain('no. 1 stays Dupont Jean');
+    expect(await conversation.sayText('list')).toContain('1. 85.07.30-\\*\\*\\*.\\*\\* — Dupont Jean');
+    // The identifier alone: said before any name is asked; an explicit correction changes it.
+    const again = await conversation.sayText('85 07 30 033 28');
+    expect(again).toContain('already on the listing (no. 1)');
+    expect(again).toContain('Keep it as it is, or correct the name?');
+    expect(await conversation.sayText('Correct the name')).toContain(t('en', 'listing.askSurname', { id: '85.07.30-\\*\\*\\*.\\*\\*' }));
+    await conversation.sayText('Dupont');
+    expect(await conversation.sayText('Jean-Pierre')).toContain('No. 1 corrected: 85.07.30-\\*\\*\\*.\\*\\* — Dupont Jean-Pierre.');
+    const list = await conversation.sayText('list');
+    expect(list).toContain('1. 85.07.30-\\*\\*\\*.\\*\\* — Dupont Jean-Pierre');
+    expect(list).not.toContain('2.');
   });
 
   it('corrects an entry in place', async () => {
@@ -112,8 +128,9 @@ describe('the listing dialog', () => {
     await conversation.sayText('REF-OK-1');
     expect(await conversation.sayText('AB')).toContain(CATALOGS.en.listing.error.declaration.length);
     await conversation.sayText(`DECL${randomUUID().slice(0, 8)}`);
-    expect(await conversation.sayText('01/01/2020')).toContain(CATALOGS.en.listing.badDate);
-    expect(await conversation.sayText('26/11/2026')).toContain('Thursday, November 26, 2026, reference REF-OK-1');
+    expect(await conversation.sayText('31/02/2026')).toContain(CATALOGS.en.listing.badDate);
+    expect(await conversation.sayText('01/01/2020')).toContain('Wednesday 1 January 2020 is not within one day of today (Wednesday 25 November 2026)');
+    expect(await conversation.sayText('26/11/2026')).toContain('Thursday 26 November 2026, reference REF-OK-1');
   });
 
   it('does not add a worker twice when the channel redelivers the same activity', async () => {
@@ -137,7 +154,7 @@ describe('the listing dialog', () => {
     const opened = await conversation.say({ text: 'today', ...teams });
     expect(opened.at(-1)?.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     const added = await conversation.say({ value: { form: 'worker', workerId: NISS_A, surname: 'Peeters', firstName: 'An' }, ...teams });
-    expect(added[0]?.text).toContain('Added: 85.07.30-\\*\\*\\*.\\*\\* — Peeters An. Workers on the listing: 1.');
+    expect(added[0]?.text).toContain('✅ 1 worker added (1 line read). Workers on the listing: 1.');
   });
 });
 
@@ -193,11 +210,11 @@ describe('evidence of an exemption', () => {
     expect(verdict[0]?.suggestedActions?.actions[0]?.title).toBe(CATALOGS.en.actions.recordEvidence);
     expect(await conversation.sayText(CATALOGS.en.actions.recordEvidence)).toContain(CATALOGS.en.evidence.askNote);
     expect(await conversation.sayText('ab')).toContain(CATALOGS.en.evidence.badNote);
-    expect(await conversation.sayText('Status page screenshot at 06:55, incident 4711')).toContain('Evidence recorded for Wednesday, November 25, 2026 at 10:00');
+    expect(await conversation.sayText('Status page screenshot at 06:55, incident 4711')).toContain('Evidence recorded for Wednesday 25 November 2026 at 10:00');
     const list = await conversation.sayText('show my evidence for 25/11/2026');
     expect(list).toContain('10:00 — ✅ Exempt for today. — Status page screenshot at 06:55, incident 4711');
     const other = createTestConversation({ locale: 'en' });
-    expect(await other.sayText('show my evidence for 25/11/2026')).toContain('No evidence recorded for Wednesday, November 25, 2026.');
+    expect(await other.sayText('show my evidence for 25/11/2026')).toContain('No evidence recorded for Wednesday 25 November 2026.');
   });
 });
 

@@ -66,7 +66,7 @@ describe('the listing while changes wait for storage', () => {
 
     listingStore.isWriteDown = false;
     const done = await conversation.sayText('done');
-    expect(done).toContain('Listing saved with 2 worker(s)');
+    expect(done).toContain('Listing saved with 2 workers:');
     expect(done).toMatch(/\(http:\/\/localhost:3978\/listings\/[A-Za-z0-9_-]+\.pdf\)/);
   });
 

@@ -3,6 +3,7 @@ import { CATALOGS, type Locale, t, translateDynamic } from '../../src/i18n/index
 import { enumeratePaths } from '../../src/procedure/paths.js';
 import { NODE_IDS, NODES, type NodeId } from '../../src/procedure/table.js';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
+import { ICU_ARGUMENT } from './replyChecks.js';
 
 /**
  * Every prompt of the bot, and how a fresh conversation gets there: the procedure table's nodes
@@ -19,7 +20,7 @@ export interface PromptRoute {
 
 /** The fixed text of a template before its first placeholder (or after, when it starts with one). */
 function fixedPart(template: string): string {
-  const parts = template.split(/\{\w+\}/).map((p) => p.trim());
+  const parts = template.replace(ICU_ARGUMENT, '{arg}').split(/\{\w+\}/).map((p) => p.trim());
   return parts.reduce((longest, p) => (p.length > longest.length ? p : longest), '');
 }
 

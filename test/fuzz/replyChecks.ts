@@ -21,6 +21,14 @@ import { CATALOGS, LOCALES, type Locale } from '../../src/i18n/index.js';
  */
 
 const PLACEHOLDER = /\{\w+\}/g;
+/** An ICU plural/select argument (`{count, plural, one {# worker} other {# workers}}`), one level deep. */
+export const ICU_ARGUMENT = /\{\s*\w+\s*,\s*(?:plural|select|selectordinal)\s*,(?:[^{}]|\{[^{}]*\})*\}/g;
+
+/** The text with each ICU argument as a placeholder, and each of their branches (`#` as a placeholder). */
+function expandIcu(text: string): string[] {
+  const branches = [...text.matchAll(ICU_ARGUMENT)].flatMap((m) => [...m[0].matchAll(/\{([^{}]*)\}/g)].map((b) => (b[1] ?? '').replace(/#/g, '{n}')));
+  return [text.replace(ICU_ARGUMENT, '{arg}'), ...branches];
+}
 
 function stringLeaves(node: unknown, out: string[]): string[] {
   if (typeof node === 'string') out.push(node);
@@ -43,8 +51,8 @@ export function vocabulary(): string[] {
 const hasLetters = (text: string) => /\p{L}{3}/u.test(text);
 
 function fragmentsOf(text: string): string[] {
-  return text
-    .split(PLACEHOLDER)
+  return expandIcu(text)
+    .flatMap((part) => part.split(PLACEHOLDER))
     .flatMap((part) => part.split('\n'))
     // Markdown decoration around a fragment is the rendering's, not the catalog's.
     .map((part) => part.replace(/^[\s_*\-–—:;,.()«»"“”„'’]+|[\s_*\-–—:;,.()«»"“”„'’]+$/g, ''))

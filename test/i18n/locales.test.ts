@@ -15,7 +15,8 @@ function flatten(node: unknown, prefix = ''): Map<string, Leaf> {
   return out;
 }
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+// `{name}` and ICU arguments (`{count, plural, …}`); `#` inside a plural is not an argument.
+const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?:\}|\s*,\s*(?:plural|select|selectordinal)\s*,)/g)].map((m) => m[1]))].sort();
 const source = flatten(CATALOGS.fr);
 
 describe('locale files', () => {

@@ -6,6 +6,7 @@ import {
   type RequestPolicy,
   type RequestPolicyFactory,
 } from '@azure/storage-blob';
+import { entryIdFor } from '../../src/listing/listingOps.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listingBlobName } from '../../src/listing/blobNames.js';
 import { createContainerClient, ListingStore, ListingStoreError } from '../../src/listing/listingStore.js';
@@ -232,6 +233,23 @@ describe('ListingStore', () => {
     expect(again).toMatchObject({ ok: true, applied: false });
     expect(mutateCalls).toBe(1);
     expect((await store.get(key))?.workers).toHaveLength(1);
+  });
+
+  it('adds a crew in one checked write, never overwrites a worker already there, and adds nothing twice on redelivery', async () => {
+    const key = freshKey();
+    await store.update(key, 'op-open', addWorker(key, worker(200)));
+    const slip = { ...worker(200), entryId: entryIdFor('op-crew', 0), surname: 'Someone', firstName: 'Else' };
+    const crew = [slip, ...[201, 202, 203].map((c, i) => ({ ...worker(c), entryId: entryIdFor('op-crew', i + 1) }))];
+    const first = await store.addWorkers(key, 'op-crew', crew, NOW.toISOString());
+    expect(first).toMatchObject({ ok: true, applied: true });
+    expect(first.ok && [...first.added]).toEqual(crew.slice(1).map((w) => w.entryId));
+    const again = await store.addWorkers(key, 'op-crew', crew, NOW.toISOString());
+    expect(again).toMatchObject({ ok: true, applied: false });
+    // The redelivery reports the same workers as added: the entry ids come from the operation id.
+    expect(again.ok && [...again.added]).toEqual(crew.slice(1).map((w) => w.entryId));
+    const stored = await store.get(key);
+    expect(stored?.workers).toHaveLength(4);
+    expect(stored?.workers[0]).toMatchObject({ surname: worker(200).surname, firstName: worker(200).firstName });
   });
 
   it('remembers only the most recent operation ids', async () => {

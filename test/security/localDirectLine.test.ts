@@ -101,7 +101,7 @@ describe('the local Direct Line path under hostile clients', () => {
   it('refuses a text above the shared cap (finding 9, local side)', async () => {
     const dl = directLine(running.baseUrl);
     const { started } = await dl.start({ user: { id: 'web-user-long' } });
-    expect((await dl.post(started.conversationId, started.token, { type: 'message', text: 'a'.repeat(4_001) })).status).toBe(400);
+    expect((await dl.post(started.conversationId, started.token, { type: 'message', text: 'a'.repeat(28_001) })).status).toBe(400);
   });
 
   it('refuses requests from another site’s page (Origin), and to another host name (Host)', async () => {

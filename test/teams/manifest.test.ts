@@ -72,7 +72,7 @@ describe('Teams manifest', () => {
     const bot = buildManifest(configWith()).manifest.bots[0];
     expect(bot?.scopes).toEqual(expect.arrayContaining(['personal', 'team', 'groupChat']));
     expect(bot?.commandLists[0]?.scopes).toEqual(expect.arrayContaining(['personal', 'team', 'groupChat']));
-    expect(bot).toMatchObject({ supportsFiles: false, isNotificationOnly: false });
+    expect(bot).toMatchObject({ supportsFiles: true, isNotificationOnly: false });
   });
 
   it('takes the bot id from MicrosoftAppId and the app id from TEAMS_APP_ID, defaulting to the bot id', () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type TestBrowser } from '../helpers/browser.js';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
 import { type RunningApp, startWebChatApp } from './webChatApp.js';
+import { collectProblems, say, scrolledToEnd, transcriptText } from './webChatPage.js';
 
 /**
  * The Web Chat page in Debian's headless Chromium, talking to the real bot over the local
@@ -13,28 +14,6 @@ import { type RunningApp, startWebChatApp } from './webChatApp.js';
 const ARTIFACTS = path.resolve('test-artifacts');
 const VERDICT = "Dispensé pour aujourd'hui";
 const NISS = buildNationalNumber('850730', 33, 1900);
-
-/** Web Chat's Markdown turns ' into ’: compare with straight apostrophes. */
-async function transcriptText(page: Page): Promise<string> {
-  return (await page.locator('#webchat').innerText()).replace(/[\u2018\u2019]/g, "'");
-}
-
-/** Web Chat scrolls smoothly to the newest activity: wait until it is there before a picture. */
-async function scrolledToEnd(page: Page): Promise<void> {
-  const isAtEnd = () =>
-    page.locator('.webchat__basic-transcript__scrollable').evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 2);
-  await expect.poll(isAtEnd, { timeout: 5_000 }).toBe(true);
-}
-
-/** Sends a message by keyboard and waits for the bot's answer (the echo plus at least one reply). */
-async function say(page: Page, text: string): Promise<void> {
-  const activities = page.locator('.webchat__basic-transcript__activity');
-  const before = await activities.count();
-  const input = page.getByRole('textbox');
-  await input.fill(text);
-  await input.press('Enter');
-  await expect.poll(() => activities.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 2);
-}
 
 describe('the Web Chat page in Chromium', () => {
   let running: RunningApp;
@@ -60,10 +39,7 @@ describe('the Web Chat page in Chromium', () => {
     if (!browser) throw new Error('the browser did not start');
     problems.length = 0;
     const page = await browser.context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
+    collectProblems(page, problems);
     const response = await page.goto(`${running.baseUrl}/`);
     expect(response?.status()).toBe(200);
     return page;

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../src/i18n/index.js';
 import { directLine, type Started } from '../helpers/localDirectLineClient.js';
@@ -121,8 +122,35 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
   it('refuses what is not an activity a browser may send', async () => {
     const { started } = await dl.start({});
     expect((await dl.post(started.conversationId, started.token, { type: 'invoke', name: 'x' })).status).toBe(400);
-    expect((await dl.post(started.conversationId, started.token, { type: 'message', text: 'x'.repeat(5000) })).status).toBe(400);
+    expect((await dl.post(started.conversationId, started.token, { type: 'message', text: 'x'.repeat(28_001) })).status).toBe(400);
     expect((await dl.get(started.conversationId, started.token, 'abc')).status).toBe(400);
+  });
+
+  it('takes a message with a file as DirectLineJS uploads it (multipart), bytes intact, and refuses a bad upload', async () => {
+    const { started } = await dl.start({ locale: 'en-GB' });
+    const upload = (form: FormData, token = started.token) =>
+      fetch(`${dl.base}/conversations/${started.conversationId}/upload?userId=x`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    for (const text of ['I have a reference number', 'REF-UP-1', 'UPLOAD0001', 'today']) await dl.post(started.conversationId, started.token, { type: 'message', text });
+    const form = new FormData();
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    form.append('activity', new Blob([JSON.stringify({ type: 'message', text: '', attachments: [{ contentType: XLSX, name: 'crew.xlsx' }] })], { type: 'application/vnd.microsoft.activity' }));
+    // A workbook is binary (a zip): it must arrive byte for byte.
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Crew').addRows([['NISS', 'Surname', 'First name'], ['85073003328', 'Müller', 'Jan']]);
+    form.append('file', new Blob([Buffer.from(await workbook.xlsx.writeBuffer())], { type: XLSX }), 'crew.xlsx');
+    const response = await upload(form);
+    expect(response.status).toBe(200);
+    // (The messages carry no locale: the bot answers in its default, French.) A corrupted zip would be "unreadable".
+    const all = await dl.pollUntil(started.conversationId, started.token, (a) => a.some((x) => (x.text ?? '').includes('ligne lue')));
+    expect(all.map((a) => a.text ?? '').join('\n')).toContain('1 travailleur ajouté (1 ligne lue)');
+    // The transcript keeps the file's name and type, not its content.
+    const echoed = all.find((a) => a.from?.role === 'user' && Array.isArray((a as { attachments?: unknown[] }).attachments));
+    expect(JSON.stringify(echoed)).not.toContain('base64');
+
+    const noFile = new FormData();
+    noFile.append('activity', new Blob([JSON.stringify({ type: 'message' })], { type: 'application/vnd.microsoft.activity' }));
+    expect((await upload(noFile)).status).toBe(400);
+    expect((await upload(form, 'not-a-token')).status).toBe(403);
   });
 
   it('gives each browser the user id it keeps, so its listings survive a reload', async () => {
@@ -148,7 +176,7 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");
-    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain("connect-src 'self' blob:;");
     expect(csp).not.toMatch(/https?:\/\//);
     expect(csp).not.toContain('unsafe-eval');
     const html = await page.text();

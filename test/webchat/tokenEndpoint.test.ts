@@ -79,7 +79,7 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
     expect(html).not.toContain(SECRET);
     const csp = response.headers.get('content-security-policy') ?? '';
     const { origin, host } = new URL(directLine.endpoint);
-    expect(csp).toContain(`connect-src 'self' ${origin} wss://${host};`);
+    expect(csp).toContain(`connect-src 'self' blob: ${origin} wss://${host};`);
     const script = await (await fetch(`${baseUrl}/webchat/page.js`)).text();
     expect(script).toContain('/api/webchat/token');
   });
