@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { turnRequestId } from './http/requestLog.js';
 import { type Locale, negotiateLocale, t } from './i18n/index.js';
 import { errorFields, type Logger } from './logger.js';
+import { isTransientStorageError } from './storage/transientErrors.js';
 
 /**
  * The Bot Framework's public-cloud endpoints (AuthenticationConstants and CallerIdConstants of
@@ -93,14 +94,17 @@ function localeOfTurn(context: TurnContext, fallback: Locale): Locale {
  */
 export function createTurnErrorHandler(defaultLocale: Locale, logger: Logger): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
-    logger.error('turn.failed', {
+    // Storage unreachable and nothing of this conversation in memory or in the journal to go on
+    // from (resilientStorage.ts): not a bug, and the user is told so plainly.
+    const isStorageDown = isTransientStorageError(error) || isTransientStorageError((error as { error?: unknown }).error);
+    logger.error(isStorageDown ? 'turn.storage_unavailable' : 'turn.failed', {
       ...errorFields(error),
       requestId: turnRequestId(context),
       channelId: context.activity.channelId,
       activityType: context.activity.type,
     });
     try {
-      await context.sendActivity(textActivity(t(localeOfTurn(context, defaultLocale), 'error.turn')));
+      await context.sendActivity(textActivity(t(localeOfTurn(context, defaultLocale), isStorageDown ? 'outage.storageUnavailable' : 'error.turn')));
     } catch (sendError) {
       logger.error('turn.apology_failed', { ...errorFields(sendError), requestId: turnRequestId(context) });
     }

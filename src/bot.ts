@@ -18,6 +18,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
 import type { DownloadLinks } from './listing/downloadLinks.js';
+import type { EvidenceOutbox } from './listing/evidenceOutbox.js';
 import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
 import type { ListingOutbox } from './listing/outbox.js';
@@ -54,6 +55,8 @@ export interface ListingServices {
   /** Listing changes kept while storage is unreachable (default: the listing dialog's own). */
   readonly outbox?: ListingOutbox;
   readonly evidence: EvidenceStore;
+  /** Keeps evidence records while storage is unreachable (evidenceOutbox.ts). */
+  readonly evidenceOutbox?: EvidenceOutbox;
   readonly links: DownloadLinks;
   readonly publicBaseUrl: string;
 }
@@ -124,7 +127,7 @@ export class EmergencyBot extends ActivityHandler {
     for (const dialog of procedureDialogs({ clock, contactCentre: deps.config.contactCentre })) this.dialogs.add(dialog);
     this.dialogs
       .add(new ListingDialog({ store: listings.store, outbox: listings.outbox, links: listings.links, clock, publicBaseUrl: listings.publicBaseUrl }))
-      .add(new EvidenceDialog({ store: listings.evidence, clock }))
+      .add(new EvidenceDialog({ store: listings.evidence, outbox: listings.evidenceOutbox, clock }))
       .add(new EraseDialog(listings.store));
 
     this.onMessage(async (context, next) => {

@@ -32,6 +32,20 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly webChat: WebChatConfig;
   readonly teams: TeamsConfig;
+  readonly journal: JournalConfig;
+}
+
+export interface JournalConfig {
+  /**
+   * Folder of the durable local journal (src/storage/journal.ts): what users were told is kept
+   * while blob storage is unreachable. On App Service, under /home (persistent, shared by the
+   * instances); in a container, on a mounted volume.
+   */
+  readonly dir: string;
+  /** Names this instance's journal file (WEBSITE_INSTANCE_ID on App Service; else the host name). */
+  readonly instanceId: string | undefined;
+  /** TEST ONLY, honoured only with NODE_ENV=test: kill the process during a journal write. */
+  readonly fault: { readonly kind: 'kill-after-write' | 'kill-mid-write'; readonly atAppend: number } | undefined;
 }
 
 export interface WebChatConfig {
@@ -192,6 +206,15 @@ const envSchema = z.object({
     .string()
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
+  LOCAL_JOURNAL_DIR: z.string().trim().min(1).default('.data/journal'),
+  WEBSITE_INSTANCE_ID: optionalText,
+  NODE_ENV: optionalText,
+  TEST_JOURNAL_FAULT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(kill-after-write|kill-mid-write):[1-9]\d{0,5}$/, 'must be kill-after-write:N or kill-mid-write:N (tests only)')
+      .optional(),
+  ),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -211,6 +234,9 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const weekly = parseWeeklyHours(e.CONTACT_CENTRE_HOURS);
   if (!weekly.ok) throw new ConfigError([`CONTACT_CENTRE_HOURS: ${weekly.error}`]);
+  if (e.TEST_JOURNAL_FAULT !== undefined && e.NODE_ENV !== 'test') {
+    throw new ConfigError(['TEST_JOURNAL_FAULT: a fault-injection switch for tests; it is refused unless NODE_ENV=test']);
+  }
   if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
     throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
   }
@@ -270,5 +296,16 @@ export function loadConfig(env: Env = process.env): Config {
       privacyUrl: e.TEAMS_PRIVACY_URL,
       termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
+    journal: {
+      dir: e.LOCAL_JOURNAL_DIR,
+      instanceId: e.WEBSITE_INSTANCE_ID,
+      fault: journalFaultOf(e.TEST_JOURNAL_FAULT),
+    },
   };
+}
+
+function journalFaultOf(text: string | undefined): JournalConfig['fault'] {
+  if (text === undefined) return undefined;
+  const [kind, count] = text.split(':');
+  return { kind: kind === 'kill-mid-write' ? 'kill-mid-write' : 'kill-after-write', atAppend: Number(count) };
 }

@@ -7,6 +7,7 @@ import { createLogger, errorFields, type Logger } from './logger.js';
 import { startRetention } from './listing/retention.js';
 import { type RunningAzurite, startAzurite } from './storage/azurite.js';
 import { connectStores } from './storage/connect.js';
+import { openJournal } from './storage/journal.js';
 
 /**
  * Composition root: configuration, blob storage (Azure, or an embedded Azurite when none is
@@ -28,8 +29,10 @@ async function main(): Promise<void> {
     logger.info('storage.embedded_azurite', { port: azurite.port, pid: azurite.pid, location: config.storage.embeddedDir });
   }
 
-  const stores = await connectStores(connectionString, config.storage, systemClock, { logger });
-  const app = createApp(config, stores, { logger });
+  // Before the stores: what a previous process kept during an outage is replayed by them.
+  const journal = await openJournal({ dir: config.journal.dir, instanceId: config.journal.instanceId, logger, fault: config.journal.fault });
+  const stores = await connectStores(connectionString, config.storage, systemClock, { logger, journal });
+  const app = createApp(config, stores, { logger, journal });
   const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
   const port = await app.listen();
   logger.info('server.listening', {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     // an outage gets a last attempt, while the embedded Azurite still runs.
     await app.close();
     await stores.close();
+    await journal.close();
     await azurite?.stop();
     logger.info('server.stopped', {});
   });

@@ -8,6 +8,8 @@ import { createRequestCountingPolicy, ListingStore } from '../listing/listingSto
 import type { OutboxRetryPolicy } from '../listing/outbox.js';
 import { ReminderStore } from '../reminders/reminderStore.js';
 import { createStateStorage } from '../state/createStateStorage.js';
+import type { Journal } from './journal.js';
+import { prepareWhenReachable } from './outageWatch.js';
 import { ResilientStorage } from './resilientStorage.js';
 
 export interface Stores {
@@ -21,6 +23,8 @@ export interface Stores {
   readonly reminderStore: ReminderStore;
   /** Shutdown: one last attempt at the state kept in memory, then no more background retries. */
   close(): Promise<void>;
+  /** Around an outage (outageWatch.ts): one cheap request; state changes waiting; replay them now. */
+  readonly outage: { probe(): Promise<unknown>; waiting(): number; replay(): Promise<void> };
 }
 
 export interface ConnectOptions {
@@ -31,6 +35,8 @@ export interface ConnectOptions {
   readonly transportRetry?: StorageRetryOptions;
   /** Background retries of the dialog state kept in memory during an outage. */
   readonly outageRetry?: Partial<OutboxRetryPolicy>;
+  /** Makes dialog state kept during an outage durable (journal.ts). */
+  readonly journal?: Journal | undefined;
 }
 
 /**
@@ -53,7 +59,8 @@ export async function connectStores(connectionString: string, storage: StorageCo
   const logger = options.logger ?? createLogger('silent');
   const retryOptions = options.transportRetry ?? BLOB_TRANSPORT_RETRY;
   const dataContainer = dataContainerClient(connectionString, storage.dataContainer, retryOptions, options.onRequest);
-  await dataContainer.createIfNotExists();
+  // Storage may be down right now: the bot starts anyway (outageWatch.ts).
+  const preparing = [await prepareWhenReachable('data', () => dataContainer.createIfNotExists(), { logger })];
   const storeOptions = { nameKey: storage.blobNameKey };
   const listingStore = new ListingStore(dataContainer, clock, storeOptions);
   const evidenceStore = new EvidenceStore(dataContainer, clock, storeOptions);
@@ -68,8 +75,8 @@ export async function connectStores(connectionString: string, storage: StorageCo
     // BlobsStorage (SAS connection strings) creates its container on first use and remembers
     // that promise, rejected included: a first use during an outage would break it until a
     // restart. Use it now; it also checks the account before the first turn.
-    await blobs.read([]);
-    resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
+    preparing.push(await prepareWhenReachable('state', () => blobs.read([]), { logger }));
+    resilient = new ResilientStorage(blobs, { logger, journal: options.journal, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
     stateStorage = resilient;
   }
 
@@ -79,7 +86,13 @@ export async function connectStores(connectionString: string, storage: StorageCo
     evidenceStore,
     reminderStore,
     close: async () => {
+      for (const task of preparing) task.stop();
       await resilient?.close();
+    },
+    outage: {
+      probe: () => dataContainer.getProperties(),
+      waiting: () => resilient?.pendingCount ?? 0,
+      replay: async () => resilient?.flush(),
     },
   };
 }
