@@ -45,7 +45,7 @@ export interface JournalConfig {
   /** Names this instance's journal file (WEBSITE_INSTANCE_ID on App Service; else the host name). */
   readonly instanceId: string | undefined;
   /** TEST ONLY, honoured only with NODE_ENV=test: kill the process during a journal write. */
-  readonly fault: { readonly kind: 'kill-after-write' | 'kill-mid-write'; readonly atAppend: number } | undefined;
+  readonly fault: { readonly kind: 'kill-after-write' | 'kill-mid-write'; readonly type: string; readonly atAppend: number } | undefined;
 }
 
 export interface WebChatConfig {
@@ -212,7 +212,7 @@ const envSchema = z.object({
   TEST_JOURNAL_FAULT: optionalText.pipe(
     z
       .string()
-      .regex(/^(kill-after-write|kill-mid-write):[1-9]\d{0,5}$/, 'must be kill-after-write:N or kill-mid-write:N (tests only)')
+      .regex(/^(kill-after-write|kill-mid-write):(listing|evidence|state):[1-9]\d{0,5}$/, 'must be kill-after-write:TYPE:N or kill-mid-write:TYPE:N (tests only)')
       .optional(),
   ),
 });
@@ -306,6 +306,6 @@ export function loadConfig(env: Env = process.env): Config {
 
 function journalFaultOf(text: string | undefined): JournalConfig['fault'] {
   if (text === undefined) return undefined;
-  const [kind, count] = text.split(':');
-  return { kind: kind === 'kill-mid-write' ? 'kill-mid-write' : 'kill-after-write', atAppend: Number(count) };
+  const [kind, type, count] = text.split(':');
+  return { kind: kind === 'kill-mid-write' ? 'kill-mid-write' : 'kill-after-write', type: type ?? 'listing', atAppend: Number(count) };
 }

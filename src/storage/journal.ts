@@ -37,11 +37,13 @@ export interface JournalRecord {
 
 /**
  * TEST-ONLY fault injection (config.ts honours it only with NODE_ENV=test): the process kills
- * itself with SIGKILL at the `atAppend`-th put, either after writing the whole line but before
- * fdatasync (`kill-after-write`), or half-way through the line (`kill-mid-write`, a torn line).
+ * itself with SIGKILL at the `atAppend`-th put of records of `type`, either after writing the
+ * whole line but before fdatasync (`kill-after-write`), or half-way through the line
+ * (`kill-mid-write`: a torn line).
  */
 export interface JournalFault {
   readonly kind: 'kill-after-write' | 'kill-mid-write';
+  readonly type: string;
   readonly atAppend: number;
 }
 
@@ -73,6 +75,8 @@ const JOURNAL_SUFFIX = '.journal.jsonl';
 const CLAIMED_INFIX = '.claimed-';
 const LOCK_SUFFIX = '.lock';
 const OWNER = /^[A-Za-z0-9_-]{1,64}$/;
+/** Locks held by journals open in this process (a lock with our pid and another nonce is a previous life's). */
+const heldNonces = new Set<string>();
 
 /** `{"len":N,"sum":"…","entry":…}` for one entry. */
 export function encodeJournalLine(entry: unknown): string {
@@ -134,7 +138,7 @@ export class Journal {
   private readonly subscribers = new Map<string, Subscriber>();
   /** Records recovered (own file, claimed files) and not yet handed to a subscriber. */
   private readonly unclaimed: JournalRecord[] = [];
-  private readonly queue: { line: string; isPut: boolean; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private readonly queue: { line: string; type: string | undefined; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private chain: Promise<void> = Promise.resolve();
   private isWriteScheduled = false;
   private fileBytes = 0;
@@ -198,7 +202,7 @@ export class Journal {
     if (this.isClosed) return Promise.reject(new Error('the journal is closed'));
     const line = encodeJournalLine({ op: 'put', id, type, data });
     this.live.set(id, { line, record: { id, type, data } });
-    return this.enqueue(line, true).catch((error: unknown) => {
+    return this.enqueue(line, type).catch((error: unknown) => {
       this.live.delete(id);
       throw error;
     });
@@ -208,7 +212,7 @@ export class Journal {
   done(id: string): void {
     if (!this.live.delete(id) || this.isClosed) return;
     // Not awaited: replay is idempotent, so a lost "done" costs one harmless replay at most.
-    this.enqueue(encodeJournalLine({ op: 'done', id }), false).catch((error: unknown) => this.logger.warn('journal.done_failed', errorFields(error)));
+    this.enqueue(encodeJournalLine({ op: 'done', id }), undefined).catch((error: unknown) => this.logger.warn('journal.done_failed', errorFields(error)));
   }
 
   /** Flushes what is queued, stops the heartbeat, releases the lock; removes the file if empty. */
@@ -220,6 +224,7 @@ export class Journal {
     if (this.live.size === 0) await unlink(this.file).catch(() => undefined);
     else this.logger.info('journal.kept_at_shutdown', { records: this.live.size });
     await unlink(path.join(this.dir, `${this.owner}${LOCK_SUFFIX}`)).catch(() => undefined);
+    heldNonces.delete(this.nonce);
   }
 
   // --- writing -------------------------------------------------------------------------------
@@ -234,9 +239,10 @@ export class Journal {
     return next;
   }
 
-  private enqueue(line: string, isPut: boolean): Promise<void> {
+  /** `type`: a put of that record type; undefined: a done. */
+  private enqueue(line: string, type: string | undefined): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ line, isPut, resolve, reject });
+      this.queue.push({ line, type, resolve, reject });
       if (this.isWriteScheduled) return;
       this.isWriteScheduled = true;
       void this.exclusive(() => this.writeQueued());
@@ -264,11 +270,11 @@ export class Journal {
   }
 
   /** TEST-ONLY (JournalFault): writes up to the chosen put (half of it, or all of it), then SIGKILL. */
-  private async injectFault(batch: readonly { line: string; isPut: boolean }[]): Promise<void> {
+  private async injectFault(batch: readonly { line: string; type: string | undefined }[]): Promise<void> {
     const fault = this.options.fault;
     if (!fault) return;
     for (const [index, item] of batch.entries()) {
-      if (!item.isPut) continue;
+      if (item.type !== fault.type) continue;
       this.putCount += 1;
       if (this.putCount !== fault.atAppend) continue;
       const before = batch.slice(0, index).map((b) => b.line).join('');
@@ -448,8 +454,9 @@ async function isLockStale(dir: string, owner: string, staleMs: number, ownNonce
   const { content } = lock;
   if (content?.nonce !== undefined && content.nonce === ownNonce) return false;
   if (content?.host === os.hostname() && typeof content.pid === 'number') {
-    // A container restarted keeps its host name and often its pid: that pid is us now.
-    return content.pid === process.pid || !isAlive(content.pid);
+    // A container restarted keeps its host name and often its pid: that pid may be us now.
+    if (content.pid === process.pid) return !heldNonces.has(content.nonce);
+    return !isAlive(content.pid);
   }
   return Date.now() - lock.mtimeMs > staleMs;
 }
@@ -468,7 +475,9 @@ async function acquireLock(dir: string, owner: string, nonce: string, staleMs: n
   // Two processes may both have found it stale: the last rename wins, and only it reads its nonce.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const lock = await readLock(dir, owner);
-  return lock?.content?.nonce === nonce;
+  if (lock?.content?.nonce !== nonce) return false;
+  heldNonces.add(nonce);
+  return true;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { CATALOGS } from '../../src/i18n/index.js';
@@ -71,6 +73,7 @@ describe('a kill -9 of the real bot process', () => {
     DOWNLOAD_LINK_SECRET: 'ab'.repeat(32),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
+    LOCAL_JOURNAL_DIR: path.join(os.tmpdir(), `journal-e2e-${randomUUID()}`),
   };
 
   /** The real entry point in a child process, as `npm start` runs it (TypeScript through tsx). */

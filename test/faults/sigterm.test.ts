@@ -92,7 +92,7 @@ describe('SIGTERM to the real entry point, with its embedded Azurite', () => {
 
   it('stops accepting, finishes the turn in flight, stops its Azurite and exits 0', { timeout: 90_000 }, async () => {
     const port = await findFreePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), EMBEDDED_STORAGE_DIR: dataDir, LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), EMBEDDED_STORAGE_DIR: dataDir, LOCAL_JOURNAL_DIR: path.join(dataDir, 'journal'), LOG_LEVEL: 'info' };
     // No connection string: the bot starts Azurite itself, as `npm start` does on a fresh machine.
     delete env.AZURE_STORAGE_CONNECTION_STRING;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
