@@ -1,6 +1,5 @@
 import type { StorageRetryOptions } from '@azure/storage-blob';
 import type { Storage } from 'botbuilder';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
 
 /**
@@ -11,5 +10,7 @@ import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
 export function createStateStorage(connectionString: string, containerName: string, options: { retryOptions?: StorageRetryOptions } = {}): Storage {
   const account = sharedKeyAccountOf(connectionString);
   if (account) return new BlobStateStorage(account, containerName);
+  // Loaded only here: it brings a second copy of the Azure SDK that the Shared Key path never uses.
+  const { BlobsStorage } = require('botbuilder-azure-blobs') as typeof import('botbuilder-azure-blobs');
   return new BlobsStorage(connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {});
 }
