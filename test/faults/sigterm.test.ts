@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../src/i18n/index.js';
 import { findFreePort } from '../../src/storage/azurite.js';
 
-const REPLY_DELAY_MS = 1_500;
+const REPLY_DELAY_MS = 1_000;
 
 /** True when something accepts a TCP connection on the port; false on ECONNREFUSED. */
 function isAccepting(port: number): Promise<boolean> {
