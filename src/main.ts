@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createApp } from './app.js';
+import { type App, createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
 import { startRetention } from './listing/retention.js';
 import { type RunningAzurite, startAzurite } from './storage/azurite.js';
-import { connectStores } from './storage/connect.js';
-import { openJournal } from './storage/journal.js';
+import { connectStores, type Stores } from './storage/connect.js';
+import { type Journal, openJournal } from './storage/journal.js';
 
 /**
  * Composition root: configuration, blob storage (Azure, or an embedded Azurite when none is
@@ -15,37 +15,67 @@ import { openJournal } from './storage/journal.js';
  * app, retention; graceful stop on SIGTERM/SIGINT. Nothing else listens or connects.
  */
 async function main(): Promise<void> {
+  // First of all: a SIGTERM during start-up (a deployment, an impatient Ctrl-C) must stop what
+  // has been started so far — the embedded Azurite above all — instead of orphaning it.
+  const stopping = listenForStop();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   logUnhandledRejections(logger);
 
+  // What has been started, stopped in reverse order if start-up is cut short.
+  const started: (() => Promise<void>)[] = [];
+  const checkNotStopping = () => {
+    if (stopping.signal.aborted) throw new StartAborted();
+  };
   let azurite: RunningAzurite | undefined;
-  let connectionString = config.storage.connectionString;
-  if (!connectionString) {
-    await mkdir(config.storage.embeddedDir, { recursive: true });
-    azurite = await startAzurite({ location: config.storage.embeddedDir });
-    connectionString = azurite.connectionString;
-    logger.info('storage.embedded_azurite', { port: azurite.port, pid: azurite.pid, location: config.storage.embeddedDir });
-  }
+  let running: { app: App; stores: Stores; journal: Journal; retention: { stop(): void } };
+  try {
+    let connectionString = config.storage.connectionString;
+    if (!connectionString) {
+      await mkdir(config.storage.embeddedDir, { recursive: true });
+      checkNotStopping();
+      // The signal stops an Azurite that is still starting, too.
+      const embedded = await startAzurite({ location: config.storage.embeddedDir, signal: stopping.signal });
+      azurite = embedded;
+      started.push(() => embedded.stop());
+      checkNotStopping();
+      connectionString = embedded.connectionString;
+      logger.info('storage.embedded_azurite', { port: embedded.port, pid: embedded.pid, location: config.storage.embeddedDir });
+    }
 
-  // Before the stores: what a previous process kept during an outage is replayed by them.
-  const journal = await openJournal({ dir: config.journal.dir, instanceId: config.journal.instanceId, logger, fault: config.journal.fault });
-  const stores = await connectStores(connectionString, config.storage, systemClock, { logger, journal });
-  const app = createApp(config, stores, { logger, journal });
-  const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
-  const port = await app.listen();
-  logger.info('server.listening', {
-    port,
-    endpoint: `http://localhost:${port}/api/messages`,
-    authentication: config.bot.appId ? 'bot-framework-jwt' : 'none (local / Emulator)',
-    storage: azurite ? 'embedded-azurite' : 'azure-blob',
-  });
+    // Before the stores: what a previous process kept during an outage is replayed by them.
+    const journal = await openJournal({ dir: config.journal.dir, instanceId: config.journal.instanceId, logger, fault: config.journal.fault });
+    started.push(() => journal.close());
+    checkNotStopping();
+    const stores = await connectStores(connectionString, config.storage, systemClock, { logger, journal });
+    started.push(() => stores.close());
+    checkNotStopping();
+    const app = createApp(config, stores, { logger, journal });
+    started.push(() => app.close());
+    const retention = startRetention([stores.listingStore, stores.evidenceStore], config.storage.retentionDays, systemClock, logger);
+    started.push(async () => retention.stop());
+    const port = await app.listen();
+    checkNotStopping();
+    running = { app, stores, journal, retention };
+    logger.info('server.listening', {
+      port,
+      endpoint: `http://localhost:${port}/api/messages`,
+      authentication: config.bot.appId ? 'bot-framework-jwt' : 'none (local / Emulator)',
+      storage: azurite ? 'embedded-azurite' : 'azure-blob',
+    });
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch((stopError: unknown) => logger.error('server.stop_failed', errorFields(stopError)));
+    if (!stopping.signal.aborted) throw error;
+    logger.info('server.stopped_during_start', { signal: String(stopping.signal.reason) });
+    process.exit(0);
+  }
   if (!config.storage.downloadLinkSecret) {
     logger.warn('config.download_link_secret_missing', { effect: 'download links stop working at restart and across instances' });
   }
 
-  installShutdown(logger, async () => {
+  const { app, stores, journal, retention } = running;
+  onStop(stopping.signal, logger, async () => {
     retention.stop();
     // Turns in flight finish first (bounded: app.ts), then what storage could not take during
     // an outage gets a last attempt, while the embedded Azurite still runs.
@@ -55,6 +85,14 @@ async function main(): Promise<void> {
     await azurite?.stop();
     logger.info('server.stopped', {});
   });
+}
+
+/** Start-up was cut short by SIGTERM/SIGINT. */
+class StartAborted extends Error {
+  constructor() {
+    super('start-up stopped by a signal');
+    this.name = 'StartAborted';
+  }
 }
 
 function readConfig(): Config {
@@ -79,13 +117,21 @@ function logUnhandledRejections(logger: Logger): void {
   process.on('unhandledRejection', (reason: unknown) => logger.error('process.unhandled_rejection', errorFields(reason)));
 }
 
-/** SIGTERM/SIGINT: stop accepting, let turns in flight finish, stop what we started, exit 0. */
-function installShutdown(logger: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
+/** SIGTERM/SIGINT, from the very start: the signal aborts; the first one only. */
+function listenForStop(): AbortController {
+  const stopping = new AbortController();
   const onSignal = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('server.stopping', { signal });
+    if (!stopping.signal.aborted) stopping.abort(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  return stopping;
+}
+
+/** Once running: stop accepting, let turns in flight finish, stop what we started, exit 0. */
+function onStop(signal: AbortSignal, logger: Logger, stop: () => Promise<void>): void {
+  const run = () => {
+    logger.info('server.stopping', { signal: String(signal.reason) });
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -94,8 +140,8 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
       },
     );
   };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
+  if (signal.aborted) run();
+  else signal.addEventListener('abort', run, { once: true });
 }
 
 main().catch((error: unknown) => {

@@ -43,6 +43,11 @@ export interface StartAzuriteOptions {
    * disk writes would compete for this machine's CPU with the bot being measured.
    */
   readonly inMemory?: boolean;
+  /**
+   * Aborting it stops Azurite, also while it is still starting (start-up rejects then): a
+   * SIGTERM during the bot's start-up must not leave the child running (main.ts).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface RunningAzurite {
@@ -66,10 +71,10 @@ export class AzuriteStartError extends Error {
 
 export async function startAzurite(options: StartAzuriteOptions): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
-  if (options.port !== undefined && options.port !== 0) return launch(options.location, host, options.port, options.inMemory === true);
+  if (options.port !== undefined && options.port !== 0) return launch(options, host, options.port);
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await launch(options.location, host, await findFreePort(host), options.inMemory === true);
+      return await launch(options, host, await findFreePort(host));
     } catch (error) {
       if (!(error instanceof AzuriteStartError && error.isAddressInUse) || attempt >= MAX_PORT_ATTEMPTS) throw error;
     }
@@ -102,7 +107,10 @@ export function azuriteConnectionString(host: string, port: number): string {
   );
 }
 
-async function launch(location: string, host: string, port: number, inMemory: boolean): Promise<RunningAzurite> {
+async function launch(options: StartAzuriteOptions, host: string, port: number): Promise<RunningAzurite> {
+  const { location, signal } = options;
+  const inMemory = options.inMemory === true;
+  if (signal?.aborted) throw new AzuriteStartError('Azurite start aborted', false);
   const env = { ...process.env };
   // AZURITE_ACCOUNTS replaces the well-known account, and the connection string relies on it.
   delete env.AZURITE_ACCOUNTS;
@@ -138,12 +146,17 @@ async function launch(location: string, host: string, port: number, inMemory: bo
     });
   });
   const stop = memoise(() => stopChild(child, exited));
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    await waitUntilListening(child, state, connectableHost(host), port);
+    await waitUntilListening(child, state, connectableHost(host), port, signal);
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    // Once started, stopping is the caller's (main.ts stops it last, after the last writes).
+    signal?.removeEventListener('abort', onAbort);
   }
   return { connectionString: azuriteConnectionString(host, port), port, pid: child.pid, stop };
 }
@@ -155,9 +168,10 @@ interface ChildState {
   spawnError: Error | undefined;
 }
 
-async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number): Promise<void> {
+async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number, signal: AbortSignal | undefined): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw new AzuriteStartError('Azurite start aborted', false);
     if (state.spawnError !== undefined) {
       throw new AzuriteStartError(`Azurite could not be spawned: ${state.spawnError.message}`, false);
     }
