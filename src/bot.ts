@@ -25,6 +25,7 @@ import type { ListingOutbox } from './listing/outbox.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
+import { canRemindLater } from './reminders/localReminders.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { findDateInText } from './understanding/listingWords.js';
 import { type Intent, recognizeIntent } from './understanding/recognize.js';
@@ -323,6 +324,10 @@ export class EmergencyBot extends ActivityHandler {
     }
     if (!status.opensAt) {
       await context.sendActivity(textActivity(t(locale, 'reminder.failed')));
+      return;
+    }
+    if (!canRemindLater(context.activity)) {
+      await context.sendActivity(textActivity(t(locale, 'localPage.noReminder', { opensAt: formatOpening(locale, status.opensAt, now) })));
       return;
     }
     await this.deps.listings.reminders.set(storedReference(context), status.opensAt.toJSDate(), locale, now);
