@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { ConversationAccount } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { findFreePort } from '../../src/storage/azurite.js';
 import { startTestApp, type TestApp } from '../helpers/testApp.js';
-import { startFakeChannel } from '../helpers/fakeChannel.js';
+import { postActivity, startFakeChannel } from '../helpers/fakeChannel.js';
 
 /**
  * Without authentication the serviceUrl is whatever the sender wrote. One that refuses
@@ -33,21 +34,15 @@ describe('a serviceUrl that cannot be reached', () => {
     await test?.stores.close();
   });
 
-  const post = (serviceUrl: string, conversationId: string, id = `act-${randomUUID()}`, text = 'Am I exempt today?') =>
-    fetch(`http://127.0.0.1:${test.port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id,
-        text,
-        locale: 'en-GB',
-        channelId: 'emulator',
-        serviceUrl,
-        from: { id: 'user-unreachable', name: 'Someone' },
-        recipient: { id: 'bot' },
-        conversation: { id: conversationId },
-      }),
+  const post = (serviceUrl: string, conversationId: string) =>
+    postActivity(test.port, {
+      id: `act-${randomUUID()}`,
+      text: 'Am I exempt today?',
+      locale: 'en-GB',
+      channelId: 'emulator',
+      serviceUrl,
+      from: { id: 'user-unreachable', name: 'Someone' },
+      conversation: { id: conversationId } as ConversationAccount,
     });
 
   it.each([

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { ConversationAccount } from 'botbuilder';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
@@ -14,6 +15,7 @@ import { createContainerClient, ListingStore } from '../../src/listing/listingSt
 import { LISTING_ZONE } from '../../src/listing/model.js';
 import { findFreePort, type RunningAzurite, startAzurite } from '../../src/storage/azurite.js';
 import { uniqueContainerName } from '../helpers/azurite.js';
+import { postActivity } from '../helpers/fakeChannel.js';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
 
 /**
@@ -135,20 +137,14 @@ describe('a crash during a storage outage loses nothing the user was told is kep
     const conversationId = `conv-crash-${randomUUID()}`;
     const lines: string[] = [];
     const send = async (text: string, id = `act-${randomUUID()}`) => {
-      const response = await fetch(`http://127.0.0.1:${botPort}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          id,
-          text,
-          locale: 'en-GB',
-          channelId: 'fakechannel',
-          serviceUrl: channel.serviceUrl,
-          from: { id: 'site-foreman', name: 'Foreman' },
-          recipient: { id: 'bot-1', name: 'Bot' },
-          conversation: { id: conversationId },
-        }),
+      const response = await postActivity(botPort, {
+        id,
+        text,
+        locale: 'en-GB',
+        channelId: 'fakechannel',
+        serviceUrl: channel.serviceUrl,
+        from: { id: 'site-foreman', name: 'Foreman' },
+        conversation: { id: conversationId } as ConversationAccount,
       });
       await response.arrayBuffer();
       return { status: response.status, text: channel.received.filter((r) => r.replyToId === id).map((r) => r.text ?? '').join('\n') };
@@ -213,20 +209,14 @@ describe('a crash during a storage outage loses nothing the user was told is kep
     started.push(bot.process);
     await waitUntilAnswering();
     const strangerId = `act-stranger-${randomUUID()}`;
-    const stranger = await fetch(`http://127.0.0.1:${botPort}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: strangerId,
-        text: 'Am I exempt today?',
-        locale: 'en-GB',
-        channelId: 'fakechannel',
-        serviceUrl: channel.serviceUrl,
-        from: { id: 'someone-else' },
-        recipient: { id: 'bot-1' },
-        conversation: { id: `conv-other-${randomUUID()}` },
-      }),
+    const stranger = await postActivity(botPort, {
+      id: strangerId,
+      text: 'Am I exempt today?',
+      locale: 'en-GB',
+      channelId: 'fakechannel',
+      serviceUrl: channel.serviceUrl,
+      from: { id: 'someone-else', name: 'Someone' },
+      conversation: { id: `conv-other-${randomUUID()}` } as ConversationAccount,
     });
     expect(stranger.status).toBe(200);
     await expect.poll(() => channel.received.filter((r) => r.replyToId === strangerId).map((r) => r.text).join('')).toBe(en.outage.storageUnavailable);
