@@ -80,7 +80,7 @@ async function soak(name: string, entry: string, env: Record<string, string>, si
   const started = performance.now();
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '-r', './bench/loopProbe.cjs', entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const checkpoints: Checkpoint[] = [];
   try {
@@ -97,7 +97,13 @@ async function soak(name: string, entry: string, env: Record<string, string>, si
       for (let n = next++; n < TOTAL; n = next++) {
         const id = `soak-${n}-${randomUUID()}`;
         for (const text of script(n)) {
-          const status = await post(port, activity(text, id, sink));
+          const body = activity(text, id, sink);
+          // A keep-alive connection closed by the server as the request left is a transport
+          // error, not the bot's: sent again with the same activity id (a redelivery is harmless).
+          const status = await post(port, body).catch(async (error: unknown) => {
+            process.stderr.write(`${name}: ${String((error as { cause?: unknown }).cause ?? error)}; sent again\n`);
+            return post(port, body);
+          });
           if (status !== 200) throw new Error(`${name}: turn failed with HTTP ${status}`);
           turns += 1;
         }
