@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, 'package');
     const pkg = await writeTeamsPackage(config, { outDir: join('dist', 'teams') });
     process.stdout.write(`${relative(process.cwd(), pkg.path)}\n${summarize(pkg)}\n`);
     for (const warning of warningsFor(config)) process.stderr.write(`warning: ${warning}\n`);

@@ -145,10 +145,14 @@ export function createTurnErrorHandler(defaultLocale: Locale, logger: Logger): (
  */
 export function createAdapter(config: Config, logger: Logger): ChannelAdapter {
   const { appId, appPassword, appType, appTenantId, openIdMetadataUrl } = config.bot;
+  // Without an app id there is no identity of any type (local use): the SDK's anonymous mode is
+  // its MultiTenant factory with no id. With one, the type decides how replies get their token:
+  // a client secret in the bot's own tenant (SingleTenant), the managed identity's endpoint
+  // (UserAssignedMSI: no secret anywhere), or the legacy multi-tenant registration.
   const credentials = new ConfigurationServiceClientCredentialFactory({
     MicrosoftAppId: appId,
     MicrosoftAppPassword: appPassword,
-    MicrosoftAppType: appType,
+    MicrosoftAppType: appId ? appType : 'MultiTenant',
     MicrosoftAppTenantId: appTenantId,
   });
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {

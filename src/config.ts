@@ -19,7 +19,13 @@ export interface Config {
   readonly bot: {
     readonly appId: string | undefined;
     readonly appPassword: string | undefined;
-    readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    /**
+     * How the bot proves its identity to the channels (Azure Bot "Type of App"). New Azure Bots
+     * are SingleTenant (app registration + secret in one tenant) or UserAssignedMSI (a
+     * user-assigned managed identity: no secret at all); MultiTenant bots can no longer be
+     * created since 31 July 2025 and are accepted for existing registrations only.
+     */
+    readonly appType: BotAppType;
     readonly appTenantId: string | undefined;
     /**
      * Where the bot reads the OpenID configuration (and through it the signing keys) that
@@ -32,6 +38,7 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly webChat: WebChatConfig;
   readonly teams: TeamsConfig;
+  readonly telemetry: { readonly connectionString: string | undefined };
   readonly journal: JournalConfig;
 }
 
@@ -47,6 +54,9 @@ export interface JournalConfig {
   /** TEST ONLY, honoured only with NODE_ENV=test: kill the process during a journal write. */
   readonly fault: { readonly kind: 'kill-after-write' | 'kill-mid-write'; readonly type: string; readonly atAppend: number } | undefined;
 }
+
+export const BOT_APP_TYPES = ['SingleTenant', 'UserAssignedMSI', 'MultiTenant'] as const;
+export type BotAppType = (typeof BOT_APP_TYPES)[number];
 
 export interface WebChatConfig {
   /**
@@ -72,7 +82,29 @@ export interface TeamsConfig {
   readonly termsOfUseUrl: string | undefined;
 }
 
+/**
+ * Where the blobs are. `connectionString`: an account key or SAS in a connection string (Azurite,
+ * or an account that allows shared keys). `entraId`: the account's blob endpoint and a token
+ * from Microsoft Entra ID — no key anywhere, the only way in when the account has
+ * `allowSharedKeyAccess: false`. `embedded`: nothing configured, `npm start` runs Azurite.
+ */
+export type StorageAccess =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | { readonly kind: 'entraId'; readonly accountUrl: string; readonly credential: StorageCredentialChoice }
+  | { readonly kind: 'embedded' };
+
+/**
+ * Which @azure/identity credential gets the storage tokens: a managed identity (the
+ * user-assigned one whose client id is given, as on App Service and Container Apps), or
+ * DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI… — a
+ * developer's `az login` included).
+ */
+export type StorageCredentialChoice =
+  | { readonly kind: 'managedIdentity'; readonly clientId: string | undefined }
+  | { readonly kind: 'default' };
+
 export interface StorageConfig {
+  readonly access: StorageAccess;
   /** Azure Blob Storage; undefined means "start the embedded Azurite" (local use). */
   readonly connectionString: string | undefined;
   /** Where the embedded Azurite keeps its data (git-ignored), so it survives a restart. */
@@ -127,6 +159,9 @@ const booleanText = z
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A directory (tenant) id: a GUID, or a verified domain name. */
+const TENANT_ID = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+)$/;
+
 /** Azure container names: 3–63 lower-case letters, digits and single hyphens. */
 const containerName = z
   .string()
@@ -158,8 +193,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   MicrosoftAppId: optionalText,
   MicrosoftAppPassword: optionalText,
-  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
-  MicrosoftAppTenantId: optionalText,
+  MicrosoftAppType: z.enum(BOT_APP_TYPES, { message: `must be one of ${BOT_APP_TYPES.join(', ')}` }).default('SingleTenant'),
+  MicrosoftAppTenantId: optionalText.pipe(z.string().regex(TENANT_ID, 'must be the directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com').optional()),
   BOT_OPENID_METADATA_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   CONTACT_CENTRE_PHONE: z.string().trim().min(3).default('02 511 51 51'),
   CONTACT_CENTRE_PHONE_INTERNATIONAL: z.string().trim().min(3).default('+32 2 511 51 51'),
@@ -178,6 +213,14 @@ const envSchema = z.object({
   CONTACT_FORM_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional()),
   CONTACT_CENTRE_MENU_KEYS: menuKeysSchema.default({ fr: ['2', '5', '6'] }),
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_ACCOUNT_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https$/, message: 'must be the https blob endpoint of the account, e.g. https://<account>.blob.core.windows.net' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  AZURE_STORAGE_CREDENTIAL: optionalText.pipe(z.enum(['managed-identity', 'default'], { message: 'must be managed-identity or default' }).optional()),
+  AZURE_CLIENT_ID: optionalText.pipe(z.uuid({ message: 'must be the client id (a GUID) of the managed identity' }).optional()),
   EMBEDDED_STORAGE_DIR: z.string().trim().min(1).default('.data/azurite'),
   STORAGE_DATA_CONTAINER: containerName.default('checkinatwork-listings'),
   STORAGE_STATE_CONTAINER: containerName.default('checkinatwork-state'),
@@ -197,6 +240,12 @@ const envSchema = z.object({
   DIRECT_LINE_ENDPOINT: z
     .url({ protocol: /^https$/, message: 'must be an https URL' })
     .default('https://directline.botframework.com/v3/directline'),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+    z
+      .string()
+      .regex(/(^|;)\s*InstrumentationKey\s*=\s*[0-9a-fA-F-]{36}\s*(;|$)/, 'must be the connection string of an Application Insights resource (InstrumentationKey=…;IngestionEndpoint=…)')
+      .optional(),
+  ),
   TEAMS_APP_ID: optionalText.pipe(z.uuid({ message: 'must be a GUID' }).optional()),
   TEAMS_DEVELOPER_NAME: z.string().trim().min(1).max(32).default('checkinatwork-emergency-bot'),
   TEAMS_WEBSITE_URL: optionalText.pipe(z.url({ protocol: /^https$/, message: 'must be an https URL' }).optional()),
@@ -219,8 +268,14 @@ const envSchema = z.object({
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * What the configuration is loaded for: `run` the bot (the bot's identity must then be complete:
+ * tenant, secret or managed identity), or `package` the Teams app, which needs only the app id.
+ */
+export type ConfigPurpose = 'run' | 'package';
+
 /** Reads and validates the configuration; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run'): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -237,9 +292,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (e.TEST_JOURNAL_FAULT !== undefined && e.NODE_ENV !== 'test') {
     throw new ConfigError(['TEST_JOURNAL_FAULT: a fault-injection switch for tests; it is refused unless NODE_ENV=test']);
   }
-  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppId && !e.MicrosoftAppTenantId) {
-    throw new ConfigError(['MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant']);
-  }
+  const identityProblems = purpose === 'run' ? botIdentityProblems(e) : [];
+  if (identityProblems.length > 0) throw new ConfigError(identityProblems);
+  const access = storageAccess(e);
   const schedule: OpeningSchedule = {
     zone: e.CONTACT_CENTRE_TIME_ZONE,
     weekly: weekly.value,
@@ -273,6 +328,7 @@ export function loadConfig(env: Env = process.env): Config {
       menuKeys: e.CONTACT_CENTRE_MENU_KEYS,
     },
     storage: {
+      access,
       connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
       embeddedDir: e.EMBEDDED_STORAGE_DIR,
       dataContainer: e.STORAGE_DATA_CONTAINER,
@@ -288,6 +344,7 @@ export function loadConfig(env: Env = process.env): Config {
       directLineSecret: e.DIRECT_LINE_SECRET,
       directLineEndpoint: e.DIRECT_LINE_ENDPOINT.replace(/\/+$/, ''),
     },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     teams: {
       appId: e.TEAMS_APP_ID ?? e.MicrosoftAppId,
       validDomains: e.TEAMS_VALID_DOMAINS,
@@ -308,4 +365,50 @@ function journalFaultOf(text: string | undefined): JournalConfig['fault'] {
   if (text === undefined) return undefined;
   const [kind, type, count] = text.split(':');
   return { kind: kind === 'kill-mid-write' ? 'kill-mid-write' : 'kill-after-write', type: type ?? 'listing', atAppend: Number(count) };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+/**
+ * The Azure Bot's identity must be complete at start-up, not at the first reply: a bot that
+ * starts and then cannot answer anyone is worse than one that says what is missing. Without
+ * MicrosoftAppId the bot runs unauthenticated (local use) and nothing else is asked for.
+ */
+function botIdentityProblems(e: ParsedEnv): string[] {
+  if (!e.MicrosoftAppId) return [];
+  const problems: string[] = [];
+  const type = e.MicrosoftAppType;
+  if (!e.MicrosoftAppTenantId && type !== 'MultiTenant') {
+    problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${type} (the directory id of the tenant the bot's ${type === 'UserAssignedMSI' ? 'managed identity' : 'app registration'} lives in)`);
+  }
+  if (type === 'UserAssignedMSI' && e.MicrosoftAppPassword) {
+    problems.push('MicrosoftAppPassword: must be empty when MicrosoftAppType is UserAssignedMSI (the managed identity has no secret; MicrosoftAppId is its client id)');
+  }
+  if (type !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    problems.push(`MicrosoftAppPassword: required when MicrosoftAppType is ${type} (the client secret of the app registration MicrosoftAppId)`);
+  }
+  if (type === 'UserAssignedMSI' && e.AZURE_CLIENT_ID && e.AZURE_CLIENT_ID.toLowerCase() !== e.MicrosoftAppId.toLowerCase()) {
+    problems.push('AZURE_CLIENT_ID: differs from MicrosoftAppId; with UserAssignedMSI both are the client id of the same managed identity (or leave AZURE_CLIENT_ID empty)');
+  }
+  return problems;
+}
+
+function storageAccess(e: ParsedEnv): StorageAccess {
+  if (e.AZURE_STORAGE_CONNECTION_STRING && e.AZURE_STORAGE_ACCOUNT_URL) {
+    throw new ConfigError(['AZURE_STORAGE_ACCOUNT_URL: set either it (Entra ID, no key) or AZURE_STORAGE_CONNECTION_STRING, not both']);
+  }
+  if (e.AZURE_STORAGE_CONNECTION_STRING) return { kind: 'connectionString', connectionString: e.AZURE_STORAGE_CONNECTION_STRING };
+  if (!e.AZURE_STORAGE_ACCOUNT_URL) {
+    if (e.AZURE_STORAGE_CREDENTIAL) throw new ConfigError(['AZURE_STORAGE_CREDENTIAL: only used with AZURE_STORAGE_ACCOUNT_URL']);
+    return { kind: 'embedded' };
+  }
+  // A user-assigned identity is named by its client id: AZURE_CLIENT_ID, or the bot's own
+  // identity when the bot is one (UserAssignedMSI) — the usual single-identity deployment.
+  const identityClientId = e.AZURE_CLIENT_ID ?? (e.MicrosoftAppType === 'UserAssignedMSI' ? e.MicrosoftAppId : undefined);
+  const choice = e.AZURE_STORAGE_CREDENTIAL ?? (identityClientId ? 'managed-identity' : 'default');
+  return {
+    kind: 'entraId',
+    accountUrl: e.AZURE_STORAGE_ACCOUNT_URL,
+    credential: choice === 'managed-identity' ? { kind: 'managedIdentity', clientId: identityClientId } : { kind: 'default' },
+  };
 }

@@ -7,6 +7,9 @@
  * or any long run of digits (a Limosa number), is masked before the line is written. Names
  * cannot be recognised this way: keeping them out of the fields remains the callers' duty.
  */
+import pino from 'pino';
+import { AUTH_HINT, isStorageAuthError } from './storage/transientErrors.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -44,22 +47,68 @@ function redactField(value: string | number | boolean | undefined): string | num
   return value;
 }
 
-export function createLogger(level: LogLevel | 'silent', write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Logger {
+/**
+ * Where else a log record goes once redacted: Azure Monitor through OpenTelemetry when
+ * APPLICATIONINSIGHTS_CONNECTION_STRING is set (telemetry.ts). It receives exactly what the
+ * JSON line holds, after the same redaction: nothing else leaves the process.
+ */
+export type LogSink = (level: LogLevel, event: string, fields: Readonly<Record<string, string | number | boolean | undefined>>) => void;
+
+let globalSink: LogSink | undefined;
+
+/** Sends every logger's records to `sink` as well (telemetry.ts, once Azure Monitor is on). */
+export function setLogSink(sink: LogSink | undefined): void {
+  globalSink = sink;
+}
+
+/**
+ * JSON lines through pino (the Node ecosystem's logger: its serialisation and synchronous
+ * stdout destination), shaped as before — `{"level":"info","time":"<ISO>","event":…, …fields}` —
+ * with every field redacted first. `write` replaces stdout (tests collect the lines).
+ */
+export function createLogger(level: LogLevel | 'silent', write?: (line: string) => void): Logger {
+  const destination = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ dest: 1, sync: true });
+  const base = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'event',
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
   const log = (at: LogLevel) => (event: string, fields: LogFields = {}) => {
     if (RANK[at] < RANK[level]) return;
-    const line: Record<string, string | number | boolean | undefined> = { time: new Date().toISOString(), level: at, event: redactIdentifiers(event) };
+    const safe: Record<string, string | number | boolean | undefined> = {};
     for (const [name, value] of Object.entries(fields)) {
       // The logger's own fields are not overridable: a caller's `level` must not fake a line's severity.
       if (name === 'time' || name === 'level' || name === 'event') continue;
-      line[redactIdentifiers(name)] = redactField(value);
+      safe[redactIdentifiers(name)] = redactField(value);
     }
-    write(JSON.stringify(line));
+    const safeEvent = redactIdentifiers(event);
+    base[at](safe, safeEvent);
+    globalSink?.(at, safeEvent, safe);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 /** An error's class and message only: stack frames are fine, but messages never carry user text here. */
 export function errorFields(error: unknown): LogFields {
-  if (error instanceof Error) return { errorName: error.name, errorMessage: error.message, stack: error.stack?.split('\n').slice(0, 6).join(' | ') };
+  if (error instanceof Error) {
+    // Azure SDK and storage errors: the HTTP status and service error code tell an operator what
+    // to fix (a role missing, a token for the wrong audience) without any user data.
+    const statusCode = (error as { statusCode?: unknown }).statusCode;
+    const code = (error as { code?: unknown }).code;
+    return {
+      errorName: error.name,
+      errorMessage: error.message.split('\n')[0],
+      ...(typeof statusCode === 'number' ? { statusCode } : {}),
+      ...(typeof code === 'string' ? { errorCode: code } : {}),
+      // Refused credentials: what to check, in the line itself (App Service log stream, Azure Monitor).
+      ...(isStorageAuthError(error) ? { hint: AUTH_HINT } : {}),
+      stack: error.stack?.split('\n').slice(0, 6).join(' | '),
+    };
+  }
   return { errorName: typeof error };
 }

@@ -1,18 +1,20 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { type App, createApp } from './app.js';
+import type { App } from './app.js';
 import { systemClock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger, errorFields, type Logger } from './logger.js';
-import { startRetention } from './listing/retention.js';
-import { type RunningAzurite, startAzurite } from './storage/azurite.js';
-import { connectStores, type Stores } from './storage/connect.js';
+import type { RunningAzurite } from './storage/azurite.js';
+import type { BlobTarget } from './storage/blobTarget.js';
+import type { Stores } from './storage/connect.js';
 import { type Journal, openJournal } from './storage/journal.js';
+import { startTelemetry } from './telemetry.js';
 
 /**
  * Composition root: configuration, blob storage (Azure, or an embedded Azurite when none is
  * configured, so `npm ci && npm start` works on a fresh machine with real blob storage), the
- * app, retention; graceful stop on SIGTERM/SIGINT. Nothing else listens or connects.
+ * durable journal, the app, retention; graceful stop on SIGTERM/SIGINT — at any point of
+ * start-up too. Nothing else listens or connects.
  */
 async function main(): Promise<void> {
   // First of all: a SIGTERM during start-up (a deployment, an impatient Ctrl-C) must stop what
@@ -29,10 +31,27 @@ async function main(): Promise<void> {
     if (stopping.signal.aborted) throw new StartAborted();
   };
   let azurite: RunningAzurite | undefined;
-  let running: { app: App; stores: Stores; journal: Journal; retention: { stop(): void } };
+  let running: { app: App; stores: Stores; journal: Journal; retention: { stop(): void }; telemetry: { shutdown(): Promise<void> } | undefined };
   try {
-    let connectionString = config.storage.connectionString;
-    if (!connectionString) {
+    // First, so that the HTTP server and the storage SDK are instrumented from the first request.
+    const telemetry = config.telemetry.connectionString
+      ? await startTelemetry({ connectionString: config.telemetry.connectionString, serviceName: 'checkinatwork-emergency-bot' }, logger)
+      : undefined;
+    if (telemetry) started.push(() => telemetry.shutdown());
+    // Everything that loads http, restify or the storage SDK comes after: OpenTelemetry instruments
+    // modules as they load.
+    const [{ createApp }, { startRetention }, { startAzurite }, { blobTargetOf }, { connectStores }] = await Promise.all([
+      import('./app.js'),
+      import('./listing/retention.js'),
+      import('./storage/azurite.js'),
+      import('./storage/blobTarget.js'),
+      import('./storage/connect.js'),
+    ]);
+    checkNotStopping();
+
+    const access = config.storage.access;
+    let target: BlobTarget;
+    if (access.kind === 'embedded') {
       await mkdir(config.storage.embeddedDir, { recursive: true });
       checkNotStopping();
       // The signal stops an Azurite that is still starting, too.
@@ -40,15 +59,17 @@ async function main(): Promise<void> {
       azurite = embedded;
       started.push(() => embedded.stop());
       checkNotStopping();
-      connectionString = embedded.connectionString;
+      target = await blobTargetOf({ kind: 'connectionString', connectionString: embedded.connectionString });
       logger.info('storage.embedded_azurite', { port: embedded.port, pid: embedded.pid, location: config.storage.embeddedDir });
+    } else {
+      target = await blobTargetOf(access);
     }
 
     // Before the stores: what a previous process kept during an outage is replayed by them.
     const journal = await openJournal({ dir: config.journal.dir, instanceId: config.journal.instanceId, logger, fault: config.journal.fault });
     started.push(() => journal.close());
     checkNotStopping();
-    const stores = await connectStores(connectionString, config.storage, systemClock, { logger, journal });
+    const stores = await connectStores(target, config.storage, systemClock, { logger, journal });
     started.push(() => stores.close());
     checkNotStopping();
     const app = createApp(config, stores, { logger, journal });
@@ -57,12 +78,13 @@ async function main(): Promise<void> {
     started.push(async () => retention.stop());
     const port = await app.listen();
     checkNotStopping();
-    running = { app, stores, journal, retention };
+    running = { app, stores, journal, retention, telemetry };
     logger.info('server.listening', {
       port,
       endpoint: `http://localhost:${port}/api/messages`,
-      authentication: config.bot.appId ? 'bot-framework-jwt' : 'none (local / Emulator)',
-      storage: azurite ? 'embedded-azurite' : 'azure-blob',
+      authentication: config.bot.appId ? `bot-framework-jwt (${config.bot.appType})` : 'none (local / Emulator)',
+      storage: azurite ? 'embedded-azurite' : access.kind === 'entraId' ? `azure-blob (entra-id, ${access.credential.kind})` : 'azure-blob (connection string)',
+      telemetry: telemetry ? 'azure-monitor' : 'off',
     });
   } catch (error) {
     for (const stop of started.reverse()) await stop().catch((stopError: unknown) => logger.error('server.stop_failed', errorFields(stopError)));
@@ -74,7 +96,7 @@ async function main(): Promise<void> {
     logger.warn('config.download_link_secret_missing', { effect: 'download links stop working at restart and across instances' });
   }
 
-  const { app, stores, journal, retention } = running;
+  const { app, stores, journal, retention, telemetry } = running;
   onStop(stopping.signal, logger, async () => {
     retention.stop();
     // Turns in flight finish first (bounded: app.ts), then what storage could not take during
@@ -84,6 +106,7 @@ async function main(): Promise<void> {
     await journal.close();
     await azurite?.stop();
     logger.info('server.stopped', {});
+    await telemetry?.shutdown();
   });
 }
 
@@ -145,6 +168,8 @@ function onStop(signal: AbortSignal, logger: Logger, stop: () => Promise<void>):
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  // A refused credential is a deployment mistake: its message says what to check, no stack needed.
+  const detail = error instanceof Error && error.name === 'StorageAccessError' ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`Start-up failed: ${detail}\n`);
   process.exit(1);
 });

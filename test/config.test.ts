@@ -44,6 +44,91 @@ describe('configuration', () => {
   it('requires a tenant id for a single-tenant bot', () => {
     expect(() => loadConfig({ MicrosoftAppId: 'id', MicrosoftAppType: 'SingleTenant' })).toThrow(/MicrosoftAppTenantId/);
   });
+});
+
+describe('the bot identity, as Azure issues it now', () => {
+  const APP = '6a3c9f0e-1111-4222-8333-944445555666';
+  const TENANT = '0f1e2d3c-aaaa-4bbb-8ccc-123456789abc';
+
+  it('is single-tenant by default, and a start-up error names the missing tenant id', () => {
+    expect(loadConfig({}).bot.appType).toBe('SingleTenant');
+    expect(() => loadConfig({ MicrosoftAppId: APP, MicrosoftAppPassword: 'secret' })).toThrow(/^Invalid configuration:\n {2}- MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant/);
+    const config = loadConfig({ MicrosoftAppId: APP, MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: TENANT });
+    expect(config.bot).toMatchObject({ appId: APP, appType: 'SingleTenant', appTenantId: TENANT });
+  });
+
+  it('requires the client secret of a single-tenant or multi-tenant registration', () => {
+    expect(() => loadConfig({ MicrosoftAppId: APP, MicrosoftAppTenantId: TENANT })).toThrow(/MicrosoftAppPassword: required when MicrosoftAppType is SingleTenant/);
+    expect(() => loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'MultiTenant' })).toThrow(/MicrosoftAppPassword: required when MicrosoftAppType is MultiTenant/);
+  });
+
+  it('takes a user-assigned managed identity: its client id, the tenant, and no secret', () => {
+    const config = loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT });
+    expect(config.bot).toMatchObject({ appId: APP, appType: 'UserAssignedMSI', appPassword: undefined });
+    expect(() => loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 'x' })).toThrow(
+      /MicrosoftAppPassword: must be empty when MicrosoftAppType is UserAssignedMSI/,
+    );
+    expect(() => loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'UserAssignedMSI' })).toThrow(/MicrosoftAppTenantId: required when MicrosoftAppType is UserAssignedMSI/);
+    expect(() =>
+      loadConfig({ MicrosoftAppId: APP, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, AZURE_CLIENT_ID: TENANT }),
+    ).toThrow(/AZURE_CLIENT_ID: differs from MicrosoftAppId/);
+  });
+
+  it('still accepts a legacy multi-tenant registration, without a tenant', () => {
+    expect(loadConfig({ MicrosoftAppId: APP, MicrosoftAppPassword: 'secret', MicrosoftAppType: 'MultiTenant' }).bot.appType).toBe('MultiTenant');
+  });
+
+  it('refuses a tenant id that is neither a GUID nor a domain, and an unknown type, naming the variable', () => {
+    expect(() => loadConfig({ MicrosoftAppTenantId: 'my tenant' })).toThrow(/MicrosoftAppTenantId: must be the directory \(tenant\) id/);
+    expect(() => loadConfig({ MicrosoftAppType: 'SystemAssignedMSI' })).toThrow(/MicrosoftAppType: must be one of SingleTenant, UserAssignedMSI, MultiTenant/);
+  });
+
+  it('needs only the app id to build the Teams package', () => {
+    expect(loadConfig({ MicrosoftAppId: APP }, 'package').bot.appId).toBe(APP);
+  });
+});
+
+describe('storage access', () => {
+  const URL_ = 'https://contosobot.blob.core.windows.net';
+  const IDENTITY = '9d8c7b6a-1111-4222-8333-944445555666';
+
+  it('starts the embedded Azurite when nothing is configured', () => {
+    expect(loadConfig({}).storage.access).toEqual({ kind: 'embedded' });
+  });
+
+  it('keeps connection strings working', () => {
+    expect(loadConfig({ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).storage.access).toEqual({
+      kind: 'connectionString',
+      connectionString: 'UseDevelopmentStorage=true',
+    });
+  });
+
+  it('uses Entra ID with the account URL: the managed identity of AZURE_CLIENT_ID, else DefaultAzureCredential', () => {
+    expect(loadConfig({ AZURE_STORAGE_ACCOUNT_URL: `${URL_}/`, AZURE_CLIENT_ID: IDENTITY }).storage.access).toEqual({
+      kind: 'entraId',
+      accountUrl: URL_,
+      credential: { kind: 'managedIdentity', clientId: IDENTITY },
+    });
+    expect(loadConfig({ AZURE_STORAGE_ACCOUNT_URL: URL_ }).storage.access).toMatchObject({ credential: { kind: 'default' } });
+    expect(loadConfig({ AZURE_STORAGE_ACCOUNT_URL: URL_, AZURE_STORAGE_CREDENTIAL: 'managed-identity' }).storage.access).toMatchObject({
+      credential: { kind: 'managedIdentity', clientId: undefined },
+    });
+  });
+
+  it("uses the bot's own managed identity for storage when the bot is one", () => {
+    const access = loadConfig({ AZURE_STORAGE_ACCOUNT_URL: URL_, MicrosoftAppId: IDENTITY, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }).storage.access;
+    expect(access).toMatchObject({ credential: { kind: 'managedIdentity', clientId: IDENTITY } });
+  });
+
+  it.each([
+    [{ AZURE_STORAGE_ACCOUNT_URL: 'http://contosobot.blob.core.windows.net' }, /AZURE_STORAGE_ACCOUNT_URL: must be the https blob endpoint/],
+    [{ AZURE_STORAGE_ACCOUNT_URL: URL_, AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, /AZURE_STORAGE_ACCOUNT_URL: set either it/],
+    [{ AZURE_STORAGE_CREDENTIAL: 'default' }, /AZURE_STORAGE_CREDENTIAL: only used with AZURE_STORAGE_ACCOUNT_URL/],
+    [{ AZURE_STORAGE_ACCOUNT_URL: URL_, AZURE_STORAGE_CREDENTIAL: 'key' }, /AZURE_STORAGE_CREDENTIAL: must be managed-identity or default/],
+    [{ AZURE_CLIENT_ID: 'my-identity' }, /AZURE_CLIENT_ID: must be the client id/],
+  ])('refuses %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 
   it('accepts confirmed hours, closed dates, a form address and more menu keys', () => {
     const config = loadConfig({

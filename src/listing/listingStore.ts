@@ -1,13 +1,7 @@
-import {
-  type BlobClient,
-  BlobServiceClient,
-  ContainerClient,
-  newPipeline,
-  type RequestPolicy,
-  type RequestPolicyFactory,
-} from '@azure/storage-blob';
+import type { BlobClient, ContainerClient } from '@azure/storage-blob';
 import type { z } from 'zod';
 import type { Clock } from '../clock.js';
+import { containerClientOf } from '../storage/blobTarget.js';
 import {
   DEFAULT_NAME_KEY,
   EVIDENCE_ROOT,
@@ -230,34 +224,13 @@ export class ListingStore {
 // ---------------------------------------------------------------------------------------------
 // Shared with evidenceStore.ts: client construction, request counting, conditional JSON I/O.
 
-/**
- * A ContainerClient whose pipeline calls `onRequest` once per request. Built from the connection
- * string's credential and URL with `newPipeline`, plus one extra policy factory: the SDK wraps
- * foreign factories into its pipeline ahead of the retry policy, so each operation counts once.
- */
+/** A ContainerClient of a connection string, with `onRequest` called once per operation (tests, benchmark). */
 export function createContainerClient(
   connectionString: string,
   containerName: string,
   options: Pick<BlobStoreOptions, 'onRequest'> = {},
 ): ContainerClient {
-  const service = BlobServiceClient.fromConnectionString(connectionString);
-  const url = service.getContainerClient(containerName).url;
-  if (options.onRequest === undefined) return new ContainerClient(url, newPipeline(service.credential));
-  const pipeline = newPipeline(service.credential);
-  pipeline.factories.unshift(createRequestCountingPolicy(options.onRequest));
-  return new ContainerClient(url, pipeline);
-}
-
-/** A request policy factory that calls `onRequest` before passing each request on. */
-export function createRequestCountingPolicy(onRequest: () => void): RequestPolicyFactory {
-  return {
-    create: (nextPolicy: RequestPolicy): RequestPolicy => ({
-      sendRequest: (request) => {
-        onRequest();
-        return nextPolicy.sendRequest(request);
-      },
-    }),
-  };
+  return containerClientOf({ kind: 'connectionString', connectionString }, containerName, { onRequest: options.onRequest });
 }
 
 export function checkedNameKey(nameKey: string | undefined): string {

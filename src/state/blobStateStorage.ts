@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { Storage, StoreItems } from 'botbuilder';
+import type { BearerTokenSource } from '../storage/blobTarget.js';
 
 /**
  * Conversation state in Azure Blob Storage (or Azurite), one JSON blob per state key, with the
@@ -11,8 +12,9 @@ import type { Storage, StoreItems } from 'botbuilder';
  * Why not BlobsStorage itself: every turn reads and writes the state once, and the Azure SDK's
  * request pipeline costs ~2.0 ms of CPU per read+write pair here, against ~0.6 ms for these two
  * plain HTTP requests signed with the account key (measured on this project's 2-core machines,
- * see README, "Performance"). BlobsStorage remains the choice when the connection string has no
- * account key (SAS, managed identity): see `createStateStorage`.
+ * see README, "Performance"). With Microsoft Entra ID (no key: AZURE_STORAGE_ACCOUNT_URL) the
+ * same requests carry a cached bearer token instead of the Shared Key signature. BlobsStorage
+ * remains the choice for SAS connection strings: see `createStateStorage`.
  */
 export class BlobStateStorage implements Storage {
   private readonly agent: http.Agent;
@@ -20,7 +22,7 @@ export class BlobStateStorage implements Storage {
   private container: Promise<void> | undefined;
 
   constructor(
-    private readonly account: SharedKeyAccount,
+    private readonly account: SharedKeyAccount | BearerAccount,
     private readonly containerName: string,
   ) {
     this.transport = account.endpoint.protocol === 'https:' ? https : http;
@@ -34,7 +36,7 @@ export class BlobStateStorage implements Storage {
       keys.map(async (key) => {
         const response = await this.request('GET', this.blobPath(key), {}, undefined, RETRIES_FOR_READS);
         if (response.status === 404) return;
-        if (response.status !== 200) throw new StateStorageError(`reading state failed with HTTP ${response.status}`, response.status);
+        if (response.status !== 200) throw new StateStorageError(`reading state failed with HTTP ${response.status}`, response.status, response.errorCode);
         const value = JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
         items[key] = { ...value, eTag: response.etag };
       }),
@@ -51,7 +53,7 @@ export class BlobStateStorage implements Storage {
         const body = Buffer.from(JSON.stringify(value), 'utf8');
         const response = await this.request('PUT', this.blobPath(key), headers, body, 0);
         if (response.status === 412) throw new StateStorageError(`Storage: error writing "${key}" due to eTag conflict.`, 412);
-        if (response.status !== 201) throw new StateStorageError(`writing state failed with HTTP ${response.status}`, response.status);
+        if (response.status !== 201) throw new StateStorageError(`writing state failed with HTTP ${response.status}`, response.status, response.errorCode);
       }),
     );
   }
@@ -61,7 +63,7 @@ export class BlobStateStorage implements Storage {
     await Promise.all(
       keys.map(async (key) => {
         const response = await this.request('DELETE', this.blobPath(key), { 'x-ms-delete-snapshots': 'include' }, undefined, RETRIES_FOR_READS);
-        if (response.status !== 202 && response.status !== 404) throw new StateStorageError(`deleting state failed with HTTP ${response.status}`, response.status);
+        if (response.status !== 202 && response.status !== 404) throw new StateStorageError(`deleting state failed with HTTP ${response.status}`, response.status, response.errorCode);
       }),
     );
   }
@@ -75,7 +77,7 @@ export class BlobStateStorage implements Storage {
     this.container ??= this.request('PUT', `${this.containerPath()}?restype=container`, {}, undefined, RETRIES_FOR_READS).then(
       (response) => {
         if (response.status !== 201 && response.status !== 409) {
-          throw new StateStorageError(`creating the state container failed with HTTP ${response.status}`, response.status);
+          throw new StateStorageError(`creating the state container failed with HTTP ${response.status}`, response.status, response.errorCode);
         }
       },
       (error: unknown) => {
@@ -106,14 +108,25 @@ export class BlobStateStorage implements Storage {
     }
   }
 
-  private send(method: string, path: string, extra: Record<string, string>, body: Buffer | undefined): Promise<Response> {
+  private async send(method: string, path: string, extra: Record<string, string>, body: Buffer | undefined): Promise<Response> {
+    const response = await this.sendOnce(method, path, extra, body);
+    // A bearer token storage refuses (revoked, clock skew) is dropped and a new one tried once.
+    if (response.status === 401 && 'tokens' in this.account) {
+      this.account.tokens.invalidate();
+      return this.sendOnce(method, path, extra, body);
+    }
+    return response;
+  }
+
+  private async sendOnce(method: string, path: string, extra: Record<string, string>, body: Buffer | undefined): Promise<Response> {
     const headers: Record<string, string> = {
       'x-ms-date': new Date().toUTCString(),
       'x-ms-version': API_VERSION,
       ...extra,
       ...(body ? { 'content-type': 'application/json', 'x-ms-blob-type': 'BlockBlob' } : {}),
     };
-    headers.authorization = sharedKey(this.account, method, path, headers, body?.length ?? 0);
+    headers.authorization =
+      'key' in this.account ? sharedKey(this.account, method, path, headers, body?.length ?? 0) : `Bearer ${await this.account.tokens.token()}`;
     headers['content-length'] = String(body?.length ?? 0);
     const { hostname, port } = this.account.endpoint;
     return new Promise((resolve, reject) => {
@@ -122,7 +135,13 @@ export class BlobStateStorage implements Storage {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           const etag = response.headers.etag;
-          resolve({ status: response.statusCode ?? 0, ...(typeof etag === 'string' ? { etag } : {}), body: Buffer.concat(chunks) });
+          const errorCode = response.headers['x-ms-error-code'];
+          resolve({
+            status: response.statusCode ?? 0,
+            ...(typeof etag === 'string' ? { etag } : {}),
+            ...(typeof errorCode === 'string' ? { errorCode } : {}),
+            body: Buffer.concat(chunks),
+          });
         });
         response.on('error', reject);
       });
@@ -134,19 +153,32 @@ export class BlobStateStorage implements Storage {
 }
 
 export class StateStorageError extends Error {
+  /** Azure Storage's error code (x-ms-error-code), e.g. AuthorizationPermissionMismatch. */
+  readonly code: string | undefined;
+
   constructor(
     message: string,
     readonly statusCode: number,
+    code?: string,
   ) {
-    super(message);
+    super(code ? `${message} (${code})` : message);
     this.name = 'StateStorageError';
+    this.code = code;
   }
 }
 
 interface Response {
   readonly status: number;
   readonly etag?: string;
+  readonly errorCode?: string;
   readonly body: Buffer;
+}
+
+/** An account reached with Microsoft Entra ID tokens (no key). */
+export interface BearerAccount {
+  /** Blob endpoint, e.g. https://acct.blob.core.windows.net/ */
+  readonly endpoint: URL;
+  readonly tokens: BearerTokenSource;
 }
 
 export interface SharedKeyAccount {

@@ -1,16 +1,22 @@
 import type { StorageRetryOptions } from '@azure/storage-blob';
 import type { Storage } from 'botbuilder';
+import { BearerTokenSource, type BlobTarget, toBlobTarget } from '../storage/blobTarget.js';
 import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
 
 /**
- * Dialog state in blob storage: the lean Shared Key client when the connection string carries an
- * account key (Azurite, most Azure set-ups), else botbuilder-azure-blobs' BlobsStorage, which
- * also understands SAS connection strings.
+ * Dialog state in blob storage: the lean client (two plain HTTP requests a turn) signing with the
+ * account key when the connection string has one (Azurite, most Azure set-ups) or with a cached
+ * Entra ID bearer token (AZURE_STORAGE_ACCOUNT_URL); else botbuilder-azure-blobs' BlobsStorage,
+ * which also understands SAS connection strings.
  */
-export function createStateStorage(connectionString: string, containerName: string, options: { retryOptions?: StorageRetryOptions } = {}): Storage {
-  const account = sharedKeyAccountOf(connectionString);
+export function createStateStorage(target: BlobTarget | string, containerName: string, options: { retryOptions?: StorageRetryOptions } = {}): Storage {
+  const resolved = toBlobTarget(target);
+  if (resolved.kind === 'entraId') {
+    return new BlobStateStorage({ endpoint: new URL(`${resolved.accountUrl}/`), tokens: new BearerTokenSource(resolved.credential) }, containerName);
+  }
+  const account = sharedKeyAccountOf(resolved.connectionString);
   if (account) return new BlobStateStorage(account, containerName);
-  // Loaded only here: it brings a second copy of the Azure SDK that the Shared Key path never uses.
+  // Loaded only here: it brings a second copy of the Azure SDK that the lean client never uses.
   const { BlobsStorage } = require('botbuilder-azure-blobs') as typeof import('botbuilder-azure-blobs');
-  return new BlobsStorage(connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {});
+  return new BlobsStorage(resolved.connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {});
 }

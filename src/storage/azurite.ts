@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 
 /**
@@ -13,6 +14,9 @@ import net from 'node:net';
  *   --skipApiVersionCheck  the SDK may be newer than the emulator's API version
  *   --silent               no access log on stdout
  *   --loose                ignore headers/parameters Azurite does not support instead of failing
+ *   --cert <pem> --key <pem>  serve HTTPS (bearer tokens are refused over HTTP)
+ *   --oauth basic          accept Microsoft Entra ID bearer tokens: issuer, audience, nbf/exp are
+ *                          checked, not the signature (tests of keyless access)
  */
 
 /** The emulator's well-known development account (public, documented by Microsoft). */
@@ -48,10 +52,19 @@ export interface StartAzuriteOptions {
    * SIGTERM during the bot's start-up must not leave the child running (main.ts).
    */
   readonly signal?: AbortSignal;
+  /** Serve HTTPS with this certificate and key (PEM files): needed for bearer tokens. */
+  readonly tls?: { readonly certPath: string; readonly keyPath: string };
+  /** Accept Entra ID bearer tokens (`--oauth basic`; requires `tls`). */
+  readonly oauth?: boolean;
 }
+
+/** What launch() needs besides where to listen. */
+type LaunchOptions = Pick<StartAzuriteOptions, 'location' | 'inMemory' | 'tls' | 'oauth' | 'signal'>;
 
 export interface RunningAzurite {
   readonly connectionString: string;
+  /** The account's blob endpoint, for Entra ID access (AZURE_STORAGE_ACCOUNT_URL). */
+  readonly accountUrl: string;
   readonly port: number;
   /** The child process's id (logged, so an operator can tell it from other Node processes). */
   readonly pid: number | undefined;
@@ -71,6 +84,7 @@ export class AzuriteStartError extends Error {
 
 export async function startAzurite(options: StartAzuriteOptions): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
+  if (options.oauth && !options.tls) throw new Error('Azurite accepts bearer tokens over HTTPS only: give `tls` with `oauth`');
   if (options.port !== undefined && options.port !== 0) return launch(options, host, options.port);
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -100,16 +114,15 @@ export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export function azuriteConnectionString(host: string, port: number): string {
+export function azuriteConnectionString(host: string, port: number, protocol: 'http' | 'https' = 'http'): string {
   return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};` +
-    `BlobEndpoint=http://${urlHost(connectableHost(host))}:${port}/${AZURITE_ACCOUNT_NAME};`
+    `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};` +
+    `BlobEndpoint=${protocol}://${urlHost(connectableHost(host))}:${port}/${AZURITE_ACCOUNT_NAME};`
   );
 }
 
-async function launch(options: StartAzuriteOptions, host: string, port: number): Promise<RunningAzurite> {
-  const { location, signal } = options;
-  const inMemory = options.inMemory === true;
+async function launch(options: LaunchOptions, host: string, port: number): Promise<RunningAzurite> {
+  const { location, inMemory, tls, oauth, signal } = options;
   if (signal?.aborted) throw new AzuriteStartError('Azurite start aborted', false);
   const env = { ...process.env };
   // AZURITE_ACCOUNTS replaces the well-known account, and the connection string relies on it.
@@ -125,6 +138,8 @@ async function launch(options: StartAzuriteOptions, host: string, port: number):
       '--skipApiVersionCheck',
       '--silent',
       '--loose',
+      ...(tls ? ['--cert', tls.certPath, '--key', tls.keyPath] : []),
+      ...(oauth ? ['--oauth', 'basic'] : []),
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -150,7 +165,7 @@ async function launch(options: StartAzuriteOptions, host: string, port: number):
   signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    await waitUntilListening(child, state, connectableHost(host), port, signal);
+    await waitUntilListening(child, state, connectableHost(host), port, tls !== undefined, signal);
   } catch (error) {
     await stop();
     throw error;
@@ -158,7 +173,14 @@ async function launch(options: StartAzuriteOptions, host: string, port: number):
     // Once started, stopping is the caller's (main.ts stops it last, after the last writes).
     signal?.removeEventListener('abort', onAbort);
   }
-  return { connectionString: azuriteConnectionString(host, port), port, pid: child.pid, stop };
+  const protocol = tls ? 'https' : 'http';
+  return {
+    connectionString: azuriteConnectionString(host, port, protocol),
+    accountUrl: `${protocol}://${urlHost(connectableHost(host))}:${port}/${AZURITE_ACCOUNT_NAME}`,
+    port,
+    pid: child.pid,
+    stop,
+  };
 }
 
 interface ChildState {
@@ -168,7 +190,7 @@ interface ChildState {
   spawnError: Error | undefined;
 }
 
-async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number, signal: AbortSignal | undefined): Promise<void> {
+async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number, isTls: boolean, signal: AbortSignal | undefined): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (signal?.aborted) throw new AzuriteStartError('Azurite start aborted', false);
@@ -183,7 +205,7 @@ async function waitUntilListening(child: ChildProcess, state: ChildState, host: 
       );
     }
     // Azurite binds its port only once its database is loaded, so its first answer means ready.
-    if ((await isAzuriteAnswering(host, port)) && !state.hasExited) return;
+    if ((await isAzuriteAnswering(host, port, isTls)) && !state.hasExited) return;
     await delay(POLL_INTERVAL_MS);
   }
   throw new AzuriteStartError(
@@ -197,9 +219,11 @@ async function waitUntilListening(child: ChildProcess, state: ChildState, host: 
  * (400 for a bare `/`) does not matter. Connecting alone is not enough: another process may hold
  * the port, and the connection succeeds while Azurite is failing with EADDRINUSE.
  */
-function isAzuriteAnswering(host: string, port: number): Promise<boolean> {
+function isAzuriteAnswering(host: string, port: number, isTls: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = http.get({ host, port, path: '/', agent: false, timeout: PROBE_TIMEOUT_MS }, (response) => {
+    // Only the Server header is read: the probe need not trust a test's self-signed certificate.
+    const get = isTls ? (o: https.RequestOptions, cb: (r: http.IncomingMessage) => void) => https.get({ ...o, rejectUnauthorized: false }, cb) : http.get;
+    const request = get({ host, port, path: '/', agent: false, timeout: PROBE_TIMEOUT_MS }, (response) => {
       response.resume();
       resolve(String(response.headers.server ?? '').startsWith('Azurite-Blob'));
     });

@@ -1,16 +1,18 @@
-import { BlobServiceClient, ContainerClient, newPipeline, type StorageRetryOptions } from '@azure/storage-blob';
+import type { StorageRetryOptions } from '@azure/storage-blob';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import type { Clock } from '../clock.js';
 import type { StorageConfig } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { EvidenceStore } from '../listing/evidenceStore.js';
-import { createRequestCountingPolicy, ListingStore } from '../listing/listingStore.js';
+import { ListingStore } from '../listing/listingStore.js';
 import type { OutboxRetryPolicy } from '../listing/outbox.js';
 import { ReminderStore } from '../reminders/reminderStore.js';
 import { createStateStorage } from '../state/createStateStorage.js';
+import { accountUrlOf, type BlobTarget, containerClientOf, toBlobTarget } from './blobTarget.js';
 import type { Journal } from './journal.js';
 import { prepareWhenReachable } from './outageWatch.js';
 import { ResilientStorage } from './resilientStorage.js';
+import { AUTH_HINT, isStorageAuthError, isTransientStorageError, storageFailureFields } from './transientErrors.js';
 
 export interface Stores {
   /**
@@ -54,13 +56,23 @@ export const BLOB_TRANSPORT_RETRY: StorageRetryOptions = {
   tryTimeoutInMs: 5_000,
 };
 
-/** Connects every store to one Blob Storage account (Azure, or Azurite locally and in tests). */
-export async function connectStores(connectionString: string, storage: StorageConfig, clock: Clock, options: ConnectOptions = {}): Promise<Stores> {
+/**
+ * Connects every store to one Blob Storage account (Azure, or Azurite locally and in tests), by
+ * connection string or with Microsoft Entra ID tokens (blobTarget.ts).
+ */
+export async function connectStores(target: BlobTarget | string, storage: StorageConfig, clock: Clock, options: ConnectOptions = {}): Promise<Stores> {
+  const blobTarget = toBlobTarget(target);
   const logger = options.logger ?? createLogger('silent');
   const retryOptions = options.transportRetry ?? BLOB_TRANSPORT_RETRY;
-  const dataContainer = dataContainerClient(connectionString, storage.dataContainer, retryOptions, options.onRequest);
-  // Storage may be down right now: the bot starts anyway (outageWatch.ts).
-  const preparing = [await prepareWhenReachable('data', () => dataContainer.createIfNotExists(), { logger })];
+  const dataContainer = containerClientOf(blobTarget, storage.dataContainer, { retryOptions, onRequest: options.onRequest });
+  // Storage may be down right now: the bot starts anyway (outageWatch.ts). Refused credentials at
+  // start-up are a deployment mistake to name now, not a turn error later.
+  const prepare = (name: string, run: () => Promise<unknown>) =>
+    prepareWhenReachable(name, run, { logger, isTransient: (error) => isTransientStorageError(error) && !isStorageAuthError(error) }).catch((error: unknown) => {
+      if (isStorageAuthError(error)) throw new StorageAccessError(accountUrlOf(blobTarget), error);
+      throw error;
+    });
+  const preparing = [await prepare('data', () => dataContainer.createIfNotExists())];
   const storeOptions = { nameKey: storage.blobNameKey };
   const listingStore = new ListingStore(dataContainer, clock, storeOptions);
   const evidenceStore = new EvidenceStore(dataContainer, clock, storeOptions);
@@ -71,11 +83,11 @@ export async function connectStores(connectionString: string, storage: StorageCo
   if (storage.stateStorage === 'memory') {
     stateStorage = new MemoryStorage();
   } else {
-    const blobs = createStateStorage(connectionString, storage.stateContainer, { retryOptions });
+    const blobs = createStateStorage(blobTarget, storage.stateContainer, { retryOptions });
     // BlobsStorage (SAS connection strings) creates its container on first use and remembers
     // that promise, rejected included: a first use during an outage would break it until a
     // restart. Use it now; it also checks the account before the first turn.
-    preparing.push(await prepareWhenReachable('state', () => blobs.read([]), { logger }));
+    preparing.push(await prepare('state', () => blobs.read([])));
     resilient = new ResilientStorage(blobs, { logger, journal: options.journal, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
     stateStorage = resilient;
   }
@@ -97,14 +109,16 @@ export async function connectStores(connectionString: string, storage: StorageCo
   };
 }
 
-/**
- * A ContainerClient with our transport retries, and `onRequest` called once per operation
- * (listingStore.ts's createContainerClient, plus the retry options).
- */
-function dataContainerClient(connectionString: string, containerName: string, retryOptions: StorageRetryOptions, onRequest?: () => void): ContainerClient {
-  const service = BlobServiceClient.fromConnectionString(connectionString);
-  const url = service.getContainerClient(containerName).url;
-  const pipeline = newPipeline(service.credential, { retryOptions });
-  if (onRequest !== undefined) pipeline.factories.unshift(createRequestCountingPolicy(onRequest));
-  return new ContainerClient(url, pipeline);
+/** Start-up stopped: the account refused the credentials (wrong key, token audience, role, expiry). */
+export class StorageAccessError extends Error {
+  constructor(
+    readonly accountUrl: string,
+    cause: unknown,
+  ) {
+    const fields = storageFailureFields(cause);
+    const detail = [fields.storageStatus, fields.storageErrorCode].filter((v) => v !== undefined).join(' ');
+    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    super(`Blob storage ${accountUrl} refused access${detail ? ` (${detail})` : ''}: ${reason}. ${AUTH_HINT}.`, { cause });
+    this.name = 'StorageAccessError';
+  }
 }

@@ -53,7 +53,7 @@ describe('the server over /api/messages', () => {
 
 describe('with MicrosoftAppId configured', () => {
   it('refuses a request without a Bot Framework token with 401 and runs no turn', async () => {
-    const { app, port } = await startTestApp({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' });
+    const { app, port } = await startTestApp({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: '00000000-0000-4000-8000-00000000beef' });
     const channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
     try {
       const result = await channel.send({ text: 'Am I exempt today?' });

@@ -9,6 +9,8 @@ import type { Activity } from 'botbuilder';
 export interface FakeChannel {
   readonly serviceUrl: string;
   readonly received: Activity[];
+  /** The Authorization header of each received activity, in the same order (the bot's own token). */
+  readonly authorizations: (string | undefined)[];
   /** Posts one user message to the bot and resolves with the HTTP status and the bot's replies. */
   send(activity: Partial<Activity>): Promise<{ status: number; replies: Activity[] }>;
   close(): Promise<void>;
@@ -16,12 +18,14 @@ export interface FakeChannel {
 
 export async function startFakeChannel(botEndpoint: () => string, conversationId = 'conv-e2e'): Promise<FakeChannel> {
   const received: Activity[] = [];
+  const authorizations: (string | undefined)[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       if (req.method === 'POST' && /\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
         received.push(JSON.parse(body) as Activity);
+        authorizations.push(req.headers.authorization);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${received.length}` }));
         return;
@@ -37,6 +41,7 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
   return {
     serviceUrl,
     received,
+    authorizations,
     async send(activity) {
       sequence += 1;
       const id = activity.id ?? `user-activity-${sequence}-${Math.random().toString(36).slice(2)}`;

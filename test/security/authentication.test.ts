@@ -38,7 +38,7 @@ describe('with MicrosoftAppId set, the channel token check', () => {
       { key: teamsOnly, endorsements: ['msteams'] },
     ]);
     ({ app, port, stores } = await startTestApp(
-      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', BOT_OPENID_METADATA_URL: openId.metadataUrl },
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: '00000000-0000-4000-8000-00000000beef', BOT_OPENID_METADATA_URL: openId.metadataUrl },
       { clock: () => INSTANTS.open, logger: createLogger('debug', (line) => logs.push(line)) },
     ));
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
@@ -163,7 +163,7 @@ describe('when the signing keys cannot be fetched', () => {
     const closed = await startOpenIdStandIn([]);
     const metadataUrl = closed.metadataUrl;
     await closed.close(); // nothing listens there any more
-    const { app, port, stores } = await startTestApp({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', BOT_OPENID_METADATA_URL: metadataUrl });
+    const { app, port, stores } = await startTestApp({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x', MicrosoftAppTenantId: '00000000-0000-4000-8000-00000000beef', BOT_OPENID_METADATA_URL: metadataUrl });
     const channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`);
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {

@@ -17,7 +17,7 @@ const BOT_ID = '8c1b4a6e-2f3d-4b5a-9c7e-1d2e3f4a5b6c';
 const TEAMS_APP_ID = '0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a';
 
 const configWith = (env: Record<string, string> = {}): Config =>
-  loadConfig({ MicrosoftAppId: BOT_ID, PUBLIC_BASE_URL: 'https://bot.example.org', ...env });
+  loadConfig({ MicrosoftAppId: BOT_ID, PUBLIC_BASE_URL: 'https://bot.example.org', ...env }, 'package');
 
 /** The command list's titles in one language: the manifest's (fr) or a localization file's. */
 function commandTitles(files: TeamsManifestFiles, locale: Locale): string[] {
@@ -106,7 +106,7 @@ describe('Teams manifest', () => {
   });
 
   it('leaves local addresses out of validDomains, since Teams refuses them', () => {
-    const local = loadConfig({ MicrosoftAppId: BOT_ID, TEAMS_VALID_DOMAINS: '127.0.0.1,localhost:3978,teams.example.org' });
+    const local = loadConfig({ MicrosoftAppId: BOT_ID, TEAMS_VALID_DOMAINS: '127.0.0.1,localhost:3978,teams.example.org' }, 'package');
     expect(local.storage.publicBaseUrl).toBe('http://localhost:3978');
     const result = buildManifest(local);
     expect(result.manifest.validDomains).toEqual(['teams.example.org']);

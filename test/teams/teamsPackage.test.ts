@@ -63,7 +63,7 @@ describe('Teams app package', () => {
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'teams-package-'));
-    pkg = await writeTeamsPackage(loadConfig(ENV), { outDir });
+    pkg = await writeTeamsPackage(loadConfig(ENV, 'package'), { outDir });
     entries = await readZip(pkg.path);
   });
   afterAll(async () => {
@@ -76,7 +76,7 @@ describe('Teams app package', () => {
   });
 
   it('holds the manifest and localization files the builder makes, as JSON', () => {
-    const built = buildManifest(loadConfig(ENV), { version: pkg.manifest.version });
+    const built = buildManifest(loadConfig(ENV, 'package'), { version: pkg.manifest.version });
     expect(JSON.parse(entries.get('manifest.json')?.toString('utf8') ?? '')).toEqual(built.manifest);
     expect(JSON.parse(entries.get('nl.json')?.toString('utf8') ?? '')).toEqual(built.localizations.nl);
     expect(JSON.parse(entries.get('de.json')?.toString('utf8') ?? '')).toEqual(built.localizations.de);
@@ -107,7 +107,7 @@ describe('Teams app package', () => {
   });
 
   it('gives the same bytes for the same configuration', async () => {
-    const again = await writeTeamsPackage(loadConfig(ENV), { outDir: join(outDir, 'again') });
+    const again = await writeTeamsPackage(loadConfig(ENV, 'package'), { outDir: join(outDir, 'again') });
     expect(await readFile(again.path)).toEqual(await readFile(pkg.path));
   });
 

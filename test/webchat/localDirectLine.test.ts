@@ -239,7 +239,7 @@ describe('the local Direct Line path (no secret, no MicrosoftAppId)', () => {
 });
 
 describe.each([
-  ['MicrosoftAppId is set', { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret' }, 'off'],
+  ['MicrosoftAppId is set', { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppTenantId: '00000000-0000-4000-8000-00000000beef' }, 'off'],
   ['DIRECT_LINE_SECRET is set', { DIRECT_LINE_SECRET: 'a-direct-line-secret-for-tests' }, 'directLine'],
 ])('when %s', (_name, env, mode) => {
   let running: RunningApp;
