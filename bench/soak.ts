@@ -5,7 +5,8 @@
  * dialog state and listings in blob storage (Azurite), SOAK_CONCURRENCY at a time; then the same
  * messages through the reference bot of bench/ (compiled to plain JS, as this bot runs from
  * dist/). Every SOAK_EVERY (1,000) conversations it prints RSS (from /proc), heap, event-loop
- * delay p99 (monitorEventLoopDelay in the bot, bench/loopProbe.cjs) and turns/s.
+ * delay p99 (monitorEventLoopDelay in the bot, bench/loopProbe.cjs) and turns/s; both bots run
+ * with --expose-gc and are collected before each reading, so heap and RSS are live memory.
  *
  * Targets: after warm-up (the first checkpoint), this bot's RSS grows by at most 20 MB over the
  * run, and ends at most 1.2 × the reference's.
@@ -78,7 +79,7 @@ function compileReference(): string {
 async function soak(name: string, entry: string, env: Record<string, string>, sink: string): Promise<Checkpoint[]> {
   const port = await findFreePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '-r', './bench/loopProbe.cjs', entry], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--expose-gc', '-r', './bench/loopProbe.cjs', entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
