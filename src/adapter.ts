@@ -31,9 +31,6 @@ export const PUBLIC_CLOUD = {
   CallerId: CallerIdConstants.PublicAzureChannel,
 } as const;
 
-/** How long one reply may take to reach the channel when authentication is off (replyDeadline.ts). */
-export const LOCAL_REPLY_TIMEOUT_MS = 2_000;
-
 /** What became of a request to /api/messages once its body was a well-formed activity. */
 export type ChannelRequestOutcome =
   /** The token is missing, forged, expired, for another bot or channel: 401, no turn ran. */
@@ -163,7 +160,7 @@ export function createAdapter(config: Config, logger: Logger): ChannelAdapter {
   const adapter = new ChannelAdapter(new ConfigurationBotFrameworkAuthentication(options, credentials));
   // Without authentication (local use, the Emulator, curl) the serviceUrl is whatever the sender
   // wrote: an unreachable one must not hold the request. Channels proper keep the SDK's retries.
-  if (!appId) adapter.replyTimeoutMs = LOCAL_REPLY_TIMEOUT_MS;
+  if (!appId) adapter.replyTimeoutMs = config.replyTimeoutMs;
   adapter.onTurnError = createTurnErrorHandler(config.defaultLocale, logger);
   return adapter;
 }

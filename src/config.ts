@@ -40,6 +40,8 @@ export interface Config {
   readonly teams: TeamsConfig;
   readonly telemetry: { readonly connectionString: string | undefined };
   readonly journal: JournalConfig;
+  /** Without authentication: how long one reply may take to reach the channel (replyDeadline.ts). */
+  readonly replyTimeoutMs: number;
 }
 
 export interface JournalConfig {
@@ -256,6 +258,7 @@ const envSchema = z.object({
     .default('')
     .transform((text) => text.split(',').map((d) => d.trim()).filter(Boolean)),
   LOCAL_JOURNAL_DIR: z.string().trim().min(1).default('.data/journal'),
+  REPLY_TIMEOUT_MS: z.coerce.number().int().min(200).max(120_000).default(2_000),
   WEBSITE_INSTANCE_ID: optionalText,
   NODE_ENV: optionalText,
   TEST_JOURNAL_FAULT: optionalText.pipe(
@@ -353,6 +356,7 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
       privacyUrl: e.TEAMS_PRIVACY_URL,
       termsOfUseUrl: e.TEAMS_TERMS_URL,
     },
+    replyTimeoutMs: e.REPLY_TIMEOUT_MS,
     journal: {
       dir: e.LOCAL_JOURNAL_DIR,
       instanceId: e.WEBSITE_INSTANCE_ID,

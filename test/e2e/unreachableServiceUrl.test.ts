@@ -21,7 +21,7 @@ describe('a serviceUrl that cannot be reached', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    test = await startTestApp({}, { logger: createLogger('info', (line) => logs.push(line)) });
+    test = await startTestApp({ REPLY_TIMEOUT_MS: '2000' }, { logger: createLogger('info', (line) => logs.push(line)) });
     // Accepts connections and never answers.
     silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
