@@ -19,6 +19,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
 import type { DownloadLinks } from './listing/downloadLinks.js';
+import type { EvidenceOutbox } from './listing/evidenceOutbox.js';
 import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
 import type { ListingOutbox } from './listing/outbox.js';
@@ -26,6 +27,7 @@ import type { PendingWorkerSeal } from './listing/pendingWorker.js';
 import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
+import { canRemindLater } from './reminders/localReminders.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { findDateInText } from './understanding/listingWords.js';
 import { detectLanguage, SWITCH_PROBABILITY } from './understanding/languageDetector.js';
@@ -66,6 +68,8 @@ export interface ListingServices {
   /** Listing changes kept while storage is unreachable (default: the listing dialog's own). */
   readonly outbox?: ListingOutbox;
   readonly evidence: EvidenceStore;
+  /** Keeps evidence records while storage is unreachable (evidenceOutbox.ts). */
+  readonly evidenceOutbox?: EvidenceOutbox;
   readonly links: DownloadLinks;
   readonly publicBaseUrl: string;
   /** Seals the worker being entered in dialog state (default: the listing dialog's own key). */
@@ -153,7 +157,7 @@ export class EmergencyBot extends ActivityHandler {
           ...(listings.pendingWorkers ? { pendingWorkers: listings.pendingWorkers } : {}),
         }),
       )
-      .add(new EvidenceDialog({ store: listings.evidence, clock }))
+      .add(new EvidenceDialog({ store: listings.evidence, outbox: listings.evidenceOutbox, clock }))
       .add(new EraseDialog(listings.store));
 
     this.onMessage(async (context, next) => {
@@ -425,6 +429,10 @@ export class EmergencyBot extends ActivityHandler {
     }
     if (!status.opensAt) {
       await context.sendActivity(textActivity(t(locale, 'reminder.failed')));
+      return;
+    }
+    if (!canRemindLater(context.activity)) {
+      await context.sendActivity(textActivity(t(locale, 'localPage.noReminder', { opensAt: formatOpening(locale, status.opensAt, now) })));
       return;
     }
     await this.deps.listings.reminders.set(storedReference(context), status.opensAt.toJSDate(), locale, now);
