@@ -10,16 +10,11 @@
  *   BENCH_CONVERSATIONS  concurrent conversations (default 32)
  *   BENCH_ROUNDS         conversations each of them runs, one after the other (default 6)
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { azuriteConnectionString, findFreePort, startAzurite } from '../src/storage/azurite.js';
-import { startCountingProxy } from './blobProxy.js';
+import { azuriteConnectionString, findFreePort } from '../src/storage/azurite.js';
+import { activity, buildUnlessSkipped, firstAnsweredTurnMs, percentile, post, rssMb, startBenchStorage, startSink } from './harness.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -47,42 +42,6 @@ interface Result {
   readonly firstTurnMs: number;
 }
 
-async function startSink(): Promise<{ url: string; close(): Promise<void> }> {
-  let sequence = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      sequence += 1;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(`{"id":"r${sequence}"}`);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-function activity(text: string, conversationId: string, serviceUrl: string) {
-  return JSON.stringify({
-    type: 'message',
-    id: randomUUID(),
-    text,
-    locale: 'en-US',
-    channelId: 'bench',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: { id: `user-${conversationId}`, name: 'Bench' },
-    recipient: { id: 'bot', name: 'Bot' },
-    conversation: { id: conversationId },
-  });
-}
-
-async function post(port: number, body: string): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  await response.arrayBuffer();
-  return response.status;
-}
-
 async function conversation(port: number, script: readonly string[], sink: string, latencies: number[] | undefined): Promise<void> {
   const id = `bench-${randomUUID()}`;
   for (const text of script) {
@@ -90,20 +49,6 @@ async function conversation(port: number, script: readonly string[], sink: strin
     const status = await post(port, activity(text, id, sink));
     if (status !== 200) throw new Error(`turn failed with HTTP ${status}`);
     latencies?.push(performance.now() - started);
-  }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function peakRssMb(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
-    return kb / 1024;
-  } catch {
-    return Number.NaN;
   }
 }
 
@@ -116,13 +61,7 @@ async function measure(target: Target, sink: string, proxy: { count(): number; r
   });
   try {
     // Time to the first answered turn: from spawning the process to a 200 with replies sent.
-    let firstTurnMs = Number.NaN;
-    for (let i = 0; i < 600 && Number.isNaN(firstTurnMs); i += 1) {
-      const answered = await post(port, activity(target.script[0] ?? 'hi', `first-${randomUUID()}`, sink)).then((s) => s === 200, () => false);
-      if (answered) firstTurnMs = performance.now() - started;
-      else await new Promise((r) => setTimeout(r, 10));
-    }
-    if (Number.isNaN(firstTurnMs)) throw new Error(`${target.name} did not answer`);
+    const firstTurnMs = await firstAnsweredTurnMs(port, target.script[0] ?? 'hi', sink, started, target.name);
     await Promise.all(Array.from({ length: WARMUP_CONVERSATIONS }, () => conversation(port, target.script, sink, undefined)));
 
     proxy.reset();
@@ -143,7 +82,7 @@ async function measure(target: Target, sink: string, proxy: { count(): number; r
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       blobRequestsPerTurn: requests / latencies.length,
-      peakRssMb: peakRssMb(child.pid),
+      peakRssMb: rssMb(child.pid, 'VmHWM'),
       firstTurnMs,
     };
   } finally {
@@ -173,16 +112,12 @@ function table(results: readonly Result[]): string {
 }
 
 async function main(): Promise<void> {
-  if (!process.env.BENCH_SKIP_BUILD) {
-    const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
-  const location = await mkdtemp(path.join(os.tmpdir(), 'bench-azurite-'));
-  const azurite = await startAzurite({ location, inMemory: process.env.BENCH_AZURITE_ON_DISK === undefined });
-  const proxy = await startCountingProxy({ host: '127.0.0.1', port: azurite.port });
+  buildUnlessSkipped();
+  const storage = await startBenchStorage();
+  const { proxy } = storage;
   const sink = await startSink();
   const storageEnv = (state: 'memory' | 'blob') => ({
-    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', process.env.BENCH_NO_PROXY ? azurite.port : proxy.port),
+    AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', process.env.BENCH_NO_PROXY ? storage.azuritePort : proxy.port),
     STATE_STORAGE: state,
     STORAGE_DATA_CONTAINER: `bench-data-${state}`,
     STORAGE_STATE_CONTAINER: `bench-state-${state}`,
@@ -216,9 +151,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await sink.close();
-    await proxy.close();
-    await azurite.stop();
-    await rm(location, { recursive: true, force: true });
+    await storage.close();
   }
 }
 

@@ -2,6 +2,7 @@ import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, Wa
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
 import { type Locale, t, translateDynamic } from '../src/i18n/index.js';
+import { EvidenceOutbox } from '../src/listing/evidenceOutbox.js';
 import { type EvidenceRecord, type EvidenceStore, evidenceNoteSchema } from '../src/listing/evidenceStore.js';
 import { LISTING_ZONE } from '../src/listing/model.js';
 import { escapeMarkdown as md, formatDay, refuse, textActivity } from './messages.js';
@@ -22,6 +23,8 @@ export interface EvidenceOptions {
 
 export interface EvidenceDialogDeps {
   readonly store: EvidenceStore;
+  /** Keeps records while storage is unreachable (evidenceOutbox.ts); default: one of its own on `store`. */
+  readonly outbox?: EvidenceOutbox | undefined;
   readonly clock: Clock;
 }
 
@@ -32,8 +35,11 @@ const evidenceOptions = (step: WaterfallStepContext): EvidenceOptions => step.op
  * time and a short note (the operator's outage notice, a screenshot's reference) as a blob.
  */
 export class EvidenceDialog extends ComponentDialog {
+  private readonly outbox: EvidenceOutbox;
+
   constructor(private readonly deps: EvidenceDialogDeps) {
     super(EVIDENCE_DIALOG);
+    this.outbox = deps.outbox ?? new EvidenceOutbox(deps.store);
     this.addDialog(
       new RenderedTextPrompt<object>(NOTE_PROMPT, (context) => textActivity(t(turnLocale(context), 'evidence.askNote')), (p) => this.validateNote(p)),
     );
@@ -50,10 +56,18 @@ export class EvidenceDialog extends ComponentDialog {
     const { outcome, cause } = evidenceOptions(step);
     const now = DateTime.fromJSDate(this.deps.clock()).setZone(LISTING_ZONE);
     const note = evidenceNoteSchema.parse(String(step.result));
-    const { record } = await this.deps.store.add(
+    const submitted = await this.outbox.submit(
       { tenantKey: tenantKeyOf(step.context.activity), date: now.toISODate() ?? '', outcome, cause, note },
       operationIdOf(step.context.activity),
+      now.toJSDate(),
     );
+    if (submitted.status === 'pending') {
+      // On the local disk (journal), stored when storage is back, with this time.
+      const shown = { date: formatDay(locale, now.toISODate() ?? ''), time: now.toFormat('HH:mm') };
+      await step.context.sendActivity(textActivity(t(locale, 'outage.evidencePending', shown)));
+      return step.endDialog();
+    }
+    const { record } = submitted.result;
     const recordedAt = DateTime.fromISO(record.recordedAt).setZone(LISTING_ZONE);
     await step.context.sendActivity(
       textActivity(t(locale, 'evidence.saved', { date: formatDay(locale, record.date), time: recordedAt.toFormat('HH:mm') })),

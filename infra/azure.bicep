@@ -255,6 +255,9 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
     TRUSTED_PROXY_HOPS: '1'
     // Two or more instances: dialog state has one copy, in storage (README, "Scale-out").
     STATE_OUTAGE_BRIDGE: 'off'
+    // The durable local journal (README, "Storage outages and crashes"): /home is persistent and
+    // shared by the instances, so a journal left by an instance that is gone is replayed.
+    LOCAL_JOURNAL_DIR: '/home/data/journal'
     LOG_LEVEL: logLevel
     DOWNLOAD_LINK_SECRET: downloadLinkSecret
     BLOB_NAME_KEY: blobNameKey

@@ -10,9 +10,11 @@ import {
 import { textActivity } from '../dialogs/messages.js';
 import { turnLocale } from '../dialogs/turnLocale.js';
 import type { Config } from './config.js';
+import { boundRepliesOfTurn, replyNotDeliveredIn } from './http/replyDeadline.js';
 import { turnRequestId } from './http/requestLog.js';
 import { type Locale, negotiateLocale, t } from './i18n/index.js';
 import { errorFields, type Logger } from './logger.js';
+import { isTransientStorageError } from './storage/transientErrors.js';
 
 /**
  * The Bot Framework's public-cloud endpoints (AuthenticationConstants and CallerIdConstants of
@@ -59,6 +61,9 @@ function authenticationFailure(error: unknown): ChannelRequestOutcome {
  * the SDK's `console.error` of every refused request, and without its error message in the body.
  */
 export class ChannelAdapter extends CloudAdapter {
+  /** Bound on each reply to the channel (replyDeadline.ts); undefined: the SDK's own retries. */
+  replyTimeoutMs: number | undefined;
+
   async processChannelRequest(
     activity: Activity,
     authHeader: string,
@@ -70,7 +75,15 @@ export class ChannelAdapter extends CloudAdapter {
     } catch (error) {
       return authenticationFailure(error);
     }
-    const response = await this.processActivity(authenticated, activity, logic);
+    const timeoutMs = this.replyTimeoutMs;
+    const bounded =
+      timeoutMs === undefined
+        ? logic
+        : async (context: TurnContext) => {
+            boundRepliesOfTurn(context, this.ConnectorClientKey, timeoutMs);
+            await logic(context);
+          };
+    const response = await this.processActivity(authenticated, activity, bounded);
     return { kind: 'processed', status: response?.status ?? 200, body: response?.body };
   }
 }
@@ -93,14 +106,29 @@ function localeOfTurn(context: TurnContext, fallback: Locale): Locale {
  */
 export function createTurnErrorHandler(defaultLocale: Locale, logger: Logger): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
-    logger.error('turn.failed', {
+    const notDelivered = replyNotDeliveredIn(error);
+    if (notDelivered) {
+      // The channel cannot be reached: an apology would not reach it either. The user's message
+      // was not acted on (state not saved): sent again, it goes on. Ids only, never the text.
+      logger.warn('turn.reply_not_delivered', {
+        requestId: turnRequestId(context),
+        channelId: context.activity.channelId,
+        activityType: context.activity.type,
+        reason: notDelivered.reason,
+      });
+      return;
+    }
+    // Storage unreachable and nothing of this conversation in memory or in the journal to go on
+    // from (resilientStorage.ts): not a bug, and the user is told so plainly.
+    const isStorageDown = isTransientStorageError(error) || isTransientStorageError((error as { error?: unknown }).error);
+    logger.error(isStorageDown ? 'turn.storage_unavailable' : 'turn.failed', {
       ...errorFields(error),
       requestId: turnRequestId(context),
       channelId: context.activity.channelId,
       activityType: context.activity.type,
     });
     try {
-      await context.sendActivity(textActivity(t(localeOfTurn(context, defaultLocale), 'error.turn')));
+      await context.sendActivity(textActivity(t(localeOfTurn(context, defaultLocale), isStorageDown ? 'outage.storageUnavailable' : 'error.turn')));
     } catch (sendError) {
       logger.error('turn.apology_failed', { ...errorFields(sendError), requestId: turnRequestId(context) });
     }
@@ -130,6 +158,9 @@ export function createAdapter(config: Config, logger: Logger): ChannelAdapter {
     ...(openIdMetadataUrl ? { ...PUBLIC_CLOUD, ValidateAuthority: true, ToBotFromChannelOpenIdMetadataUrl: openIdMetadataUrl } : {}),
   };
   const adapter = new ChannelAdapter(new ConfigurationBotFrameworkAuthentication(options, credentials));
+  // Without authentication (local use, the Emulator, curl) the serviceUrl is whatever the sender
+  // wrote: an unreachable one must not hold the request. Channels proper keep the SDK's retries.
+  if (!appId) adapter.replyTimeoutMs = config.replyTimeoutMs;
   adapter.onTurnError = createTurnErrorHandler(config.defaultLocale, logger);
   return adapter;
 }

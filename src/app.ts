@@ -7,6 +7,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { createDownloadLinks, type DownloadLinks } from './listing/downloadLinks.js';
 import { createLogger, type Logger } from './logger.js';
+import { EvidenceOutbox } from './listing/evidenceOutbox.js';
 import { ListingOutbox, type OutboxRetryPolicy } from './listing/outbox.js';
 import { createPendingWorkerSeal } from './listing/pendingWorker.js';
 import { reminderActivity } from '../dialogs/messages.js';
@@ -16,6 +17,8 @@ import { createServer } from './server.js';
 import type { Stores } from './storage/connect.js';
 import type { RateLimit } from './http/rateLimit.js';
 import type { LocalConversationLimits } from './webchat/localConversations.js';
+import type { Journal } from './storage/journal.js';
+import { watchStorageReturn } from './storage/outageWatch.js';
 import { webChatSettingsOf } from './webchat/registerWebChat.js';
 
 export interface AppOptions {
@@ -27,6 +30,10 @@ export interface AppOptions {
   readonly outageRetry?: Partial<OutboxRetryPolicy>;
   /** Bounds of the local Web Chat path and the per-client creation limit (tests; defaults otherwise). */
   readonly webChatLimits?: { readonly local?: LocalConversationLimits; readonly creation?: RateLimit };
+  /** Makes what is kept during an outage durable, and replays what a previous process kept (journal.ts). */
+  readonly journal?: Journal | undefined;
+  /** How often storage is probed while something waits for it (outageWatch.ts). */
+  readonly storageWatchMs?: number;
 }
 
 const DEFAULT_CLOSE_GRACE_MS = 10_000;
@@ -39,6 +46,8 @@ export interface App {
   readonly links: DownloadLinks;
   /** Listing changes kept while storage is unreachable, saved when it is back. */
   readonly listingOutbox: ListingOutbox;
+  /** Evidence records kept while storage is unreachable. */
+  readonly evidenceOutbox: EvidenceOutbox;
   /** Sends due "remind me when it opens" messages; `tick()` runs one pass now. */
   readonly reminders: { tick(): Promise<number> };
   /** Resolves with the bound port (PORT=0 picks a free one). */
@@ -59,7 +68,19 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
   const secret = config.storage.downloadLinkSecret ?? randomBytes(32);
   const links = createDownloadLinks(secret, config.storage.downloadLinkTtlMinutes * 60_000, clock);
   // On the stores' listing store, whatever it is (tests substitute a faulty one).
-  const listingOutbox = new ListingOutbox(stores.listingStore, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
+  const outboxOptions = { logger, journal: options.journal, ...(options.outageRetry ? { retry: options.outageRetry } : {}) };
+  const listingOutbox = new ListingOutbox(stores.listingStore, outboxOptions);
+  const evidenceOutbox = new EvidenceOutbox(stores.evidenceStore, outboxOptions);
+  // Storage back: everything waiting is replayed at once, not at the next back-off.
+  const storageWatch = watchStorageReturn({
+    probe: () => stores.outage.probe(),
+    waiting: () => listingOutbox.size + evidenceOutbox.size + stores.outage.waiting(),
+    replay: async () => {
+      await Promise.all([listingOutbox.flush(), evidenceOutbox.flush(), stores.outage.replay()]);
+    },
+    logger,
+    ...(options.storageWatchMs ? { intervalMs: options.storageWatchMs } : {}),
+  });
   const bot = new EmergencyBot({
     config,
     conversationState: new ConversationState(stores.stateStorage),
@@ -70,6 +91,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
       store: stores.listingStore,
       outbox: listingOutbox,
       evidence: stores.evidenceStore,
+      evidenceOutbox,
       links,
       publicBaseUrl: config.storage.publicBaseUrl,
       // From the same secret: with DOWNLOAD_LINK_SECRET set, a worker half-entered survives a
@@ -106,6 +128,7 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
     bot,
     links,
     listingOutbox,
+    evidenceOutbox,
     reminders,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -114,8 +137,9 @@ export function createApp(config: Config, stores: Stores, options: AppOptions = 
       }),
     close: async () => {
       reminders.stop();
+      storageWatch.stop();
       await closeServer(server, options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS, logger);
-      await listingOutbox.close();
+      await Promise.all([listingOutbox.close(), evidenceOutbox.close()]);
     },
   };
 }

@@ -20,6 +20,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { CATALOGS, isLocale, LOCALES, type Locale, negotiateLocale, t } from './i18n/index.js';
 import type { DownloadLinks } from './listing/downloadLinks.js';
+import type { EvidenceOutbox } from './listing/evidenceOutbox.js';
 import type { EvidenceStore } from './listing/evidenceStore.js';
 import type { ListingStore } from './listing/listingStore.js';
 import type { ListingOutbox } from './listing/outbox.js';
@@ -28,6 +29,7 @@ import { LISTING_ZONE, type ListingKey } from './listing/model.js';
 import type { Logger } from './logger.js';
 import { getCentreStatus } from './contactCentre/index.js';
 import { OUTCOMES } from './procedure/table.js';
+import { canRemindLater } from './reminders/localReminders.js';
 import type { ReminderStore, StoredReference } from './reminders/reminderStore.js';
 import { looksLikeReference, parseListingHeader } from './understanding/listingHeader.js';
 import { findDateInText } from './understanding/listingWords.js';
@@ -68,6 +70,8 @@ export interface ListingServices {
   /** Listing changes kept while storage is unreachable (default: the listing dialog's own). */
   readonly outbox?: ListingOutbox;
   readonly evidence: EvidenceStore;
+  /** Keeps evidence records while storage is unreachable (evidenceOutbox.ts). */
+  readonly evidenceOutbox?: EvidenceOutbox;
   readonly links: DownloadLinks;
   readonly publicBaseUrl: string;
   /** Seals the worker being entered in dialog state (default: the listing dialog's own key). */
@@ -158,7 +162,7 @@ export class EmergencyBot extends ActivityHandler {
           ...(listings.pendingWorkers ? { pendingWorkers: listings.pendingWorkers } : {}),
         }),
       )
-      .add(new EvidenceDialog({ store: listings.evidence, clock }))
+      .add(new EvidenceDialog({ store: listings.evidence, outbox: listings.evidenceOutbox, clock }))
       .add(new EraseDialog(listings.store));
 
     this.onMessage(async (context, next) => {
@@ -434,6 +438,10 @@ export class EmergencyBot extends ActivityHandler {
     }
     if (!status.opensAt) {
       await context.sendActivity(textActivity(t(locale, 'reminder.failed')));
+      return;
+    }
+    if (!canRemindLater(context.activity)) {
+      await context.sendActivity(textActivity(t(locale, 'localPage.noReminder', { opensAt: formatOpening(locale, status.opensAt, now) })));
       return;
     }
     await this.deps.listings.reminders.set(storedReference(context), status.opensAt.toJSDate(), locale, now);

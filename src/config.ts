@@ -40,7 +40,6 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly webChat: WebChatConfig;
   readonly teams: TeamsConfig;
-  /** Azure Monitor (Application Insights) connection string; undefined: no telemetry leaves the process. */
   readonly telemetry: { readonly connectionString: string | undefined };
   readonly access: AccessConfig;
   readonly reminders: ReminderConfig;
@@ -50,6 +49,22 @@ export interface Config {
    * Refused when NODE_ENV is production or MicrosoftAppId is set.
    */
   readonly testClockFile: string | undefined;
+  readonly journal: JournalConfig;
+  /** Without authentication: how long one reply may take to reach the channel (replyDeadline.ts). */
+  readonly replyTimeoutMs: number;
+}
+
+export interface JournalConfig {
+  /**
+   * Folder of the durable local journal (src/storage/journal.ts): what users were told is kept
+   * while blob storage is unreachable. On App Service, under /home (persistent, shared by the
+   * instances); in a container, on a mounted volume.
+   */
+  readonly dir: string;
+  /** Names this instance's journal file (WEBSITE_INSTANCE_ID on App Service; else the host name). */
+  readonly instanceId: string | undefined;
+  /** TEST ONLY, honoured only with NODE_ENV=test: kill the process during a journal write. */
+  readonly fault: { readonly kind: 'kill-after-write' | 'kill-mid-write'; readonly type: string; readonly atAppend: number } | undefined;
 }
 
 /**
@@ -335,6 +350,15 @@ const envSchema = z.object({
   TEST_CLOCK_FILE: optionalText,
   STATE_OUTAGE_BRIDGE: z.enum(['memory', 'off']).default('memory'),
   NODE_ENV: optionalText,
+  LOCAL_JOURNAL_DIR: z.string().trim().min(1).default('.data/journal'),
+  REPLY_TIMEOUT_MS: z.coerce.number().int().min(200).max(120_000).default(2_000),
+  WEBSITE_INSTANCE_ID: optionalText,
+  TEST_JOURNAL_FAULT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(kill-after-write|kill-mid-write):(listing|evidence|state):[1-9]\d{0,5}$/, 'must be kill-after-write:TYPE:N or kill-mid-write:TYPE:N (tests only)')
+      .optional(),
+  ),
 });
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -360,6 +384,9 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
   const e = parsed.data;
   const weekly = parseWeeklyHours(e.CONTACT_CENTRE_HOURS);
   if (!weekly.ok) throw new ConfigError([`CONTACT_CENTRE_HOURS: ${weekly.error}`]);
+  if (e.TEST_JOURNAL_FAULT !== undefined && e.NODE_ENV !== 'test') {
+    throw new ConfigError(['TEST_JOURNAL_FAULT: a fault-injection switch for tests; it is refused unless NODE_ENV=test']);
+  }
   const identityProblems = purpose === 'run' ? botIdentityProblems(e) : [];
   if (identityProblems.length > 0) throw new ConfigError(identityProblems);
   if (e.TEST_CLOCK_FILE && (e.NODE_ENV === 'production' || e.MicrosoftAppId)) {
@@ -434,7 +461,19 @@ export function loadConfig(env: Env = process.env, purpose: ConfigPurpose = 'run
     access: localOnly.config,
     reminders: { checkIntervalSeconds: e.REMINDER_CHECK_SECONDS },
     testClockFile: e.TEST_CLOCK_FILE,
+    replyTimeoutMs: e.REPLY_TIMEOUT_MS,
+    journal: {
+      dir: e.LOCAL_JOURNAL_DIR,
+      instanceId: e.WEBSITE_INSTANCE_ID,
+      fault: journalFaultOf(e.TEST_JOURNAL_FAULT),
+    },
   };
+}
+
+function journalFaultOf(text: string | undefined): JournalConfig['fault'] {
+  if (text === undefined) return undefined;
+  const [kind, type, count] = text.split(':');
+  return { kind: kind === 'kill-mid-write' ? 'kill-mid-write' : 'kill-after-write', type: type ?? 'listing', atAppend: Number(count) };
 }
 
 type ParsedEnv = z.infer<typeof envSchema>;

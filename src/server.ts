@@ -11,7 +11,6 @@ import { installRequestLog, notesOf } from './http/requestLog.js';
 import type { DownloadLinks } from './listing/downloadLinks.js';
 import type { ListingStore } from './listing/listingStore.js';
 import { listingPdfLabels } from './listing/pdfLabels.js';
-import { renderListingPdf } from './listing/renderPdf.js';
 import type { Logger } from './logger.js';
 import { keepUploadBodiesAsBytes } from './webchat/localDirectLine.js';
 import type { RateLimit } from './http/rateLimit.js';
@@ -104,6 +103,8 @@ export function createServer({ adapter, bot, logger, clock, links, listingStore,
       res.send(404, { error: 'This link is unknown or has expired. Ask the bot for a new one.' });
       return;
     }
+    // pdfkit is loaded with the first download, not at start-up: most processes never print.
+    const { renderListingPdf } = await import('./listing/renderPdf.js');
     const pdf = await renderListingPdf(listing, listingPdfLabels(opened.locale), { generatedAt: clock() });
     res.writeHead(200, {
       'content-type': 'application/pdf',

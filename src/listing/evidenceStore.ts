@@ -105,8 +105,10 @@ export class EvidenceStore {
    * already stored (`created: false`), unchanged: the first verdict is the evidence.
    * An invalid record (e.g. a note with control characters) is a bug in the caller, which must
    * validate user text with evidenceNoteSchema first: it throws.
+   * `recordedAt`: when the verdict was evidenced (default now); a record kept through a storage
+   * outage (evidenceOutbox.ts) keeps the time the user gave it.
    */
-  async add(record: NewEvidenceRecord, operationId: string): Promise<AddEvidenceResult> {
+  async add(record: NewEvidenceRecord, operationId: string, recordedAt: Date = this.clock()): Promise<AddEvidenceResult> {
     const recordId = evidenceRecordId(record.tenantKey, operationId, this.nameKey);
     const key: EvidenceKey = { tenantKey: record.tenantKey, date: record.date, recordId };
     const blob = this.container.getBlobClient(evidenceBlobName(key, this.nameKey));
@@ -115,7 +117,7 @@ export class EvidenceStore {
       tenantKey: record.tenantKey,
       recordId,
       date: record.date,
-      recordedAt: this.clock().toISOString(),
+      recordedAt: recordedAt.toISOString(),
       outcome: record.outcome,
       ...(record.cause === undefined ? {} : { cause: record.cause }),
       note: record.note,

@@ -1,4 +1,7 @@
+import { z } from 'zod';
+import { workerIdSchema } from '../identity/index.js';
 import { createLogger, errorFields, type Logger } from '../logger.js';
+import type { Journal, JournalRecord } from '../storage/journal.js';
 import { isTransientStorageError } from '../storage/transientErrors.js';
 import { addWorker, addWorkers, type ListingHeader, type NewWorker, openListing, removeWorker, replaceWorker } from './listingOps.js';
 import type { ListingStore, UpdateResult } from './listingStore.js';
@@ -19,7 +22,11 @@ import type { Listing, ListingKey } from './model.js';
  * - Only unreachable storage is retried (transientErrors.ts). A conflict that outlasted the
  *   store's own retries is retried too; a listing that no longer exists (erased) or an error
  *   retrying cannot fix drops the change, logged.
- * - Memory only: a change still waiting when the process dies is lost (logged at shutdown).
+ * - Durable with a journal (journal.ts, LOCAL_JOURNAL_DIR): a change is appended and synced to
+ *   the local disk before `submit` answers `pending` (the user is then told "kept"); it is marked
+ *   done once saved or dropped, and the changes a previous process (or a dead instance) left
+ *   waiting are replayed here, in their order, by the same rules. Without a journal (tests, a
+ *   throwaway run): memory only, and a change still waiting when the process dies is lost.
  */
 
 export type ListingChange =
@@ -60,6 +67,47 @@ export interface OutboxOptions {
   /** Changes kept at most (all listings); beyond, a change that cannot be saved throws. */
   readonly maxPendingChanges?: number;
   readonly isTransient?: (error: unknown) => boolean;
+  /** Where kept changes are made durable, and replayed from at start-up. */
+  readonly journal?: Journal | undefined;
+}
+
+/** The journal record type of listing changes. */
+export const LISTING_JOURNAL_TYPE = 'listing';
+
+const listingChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('open'), header: z.object({ referenceNumber: z.string(), cause: z.string().optional(), reportedAt: z.string() }), at: z.string() }),
+  z.object({
+    kind: z.literal('addWorker'),
+    worker: z.object({ entryId: z.string(), workerId: workerIdSchema, surname: z.string(), firstName: z.string() }),
+    at: z.string(),
+  }),
+  // A crew pasted or sent as a file: all its valid lines in one change.
+  z.object({
+    kind: z.literal('addWorkers'),
+    workers: z.array(z.object({ entryId: z.string(), workerId: workerIdSchema, surname: z.string(), firstName: z.string() })).max(2000),
+    at: z.string(),
+  }),
+  z.object({
+    kind: z.literal('replaceWorker'),
+    entryId: z.string(),
+    worker: z.object({ workerId: workerIdSchema, surname: z.string(), firstName: z.string() }),
+    at: z.string(),
+  }),
+  z.object({ kind: z.literal('removeWorker'), entryId: z.string(), at: z.string() }),
+]);
+
+/** What the journal keeps of one change (checked again when read back: the disk is input too). */
+const journaledChangeSchema = z.object({
+  key: z.object({ tenantKey: z.string().min(1), declarationNumber: z.string().min(1), date: z.string() }),
+  operationId: z.string().min(1).max(256),
+  change: listingChangeSchema,
+});
+
+/** The background retry's delay after `failures` failed attempts: doubling, capped, half jittered. */
+export function retryDelayMs(policy: OutboxRetryPolicy, failures: number): number {
+  const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** failures);
+  // Jitter, so what was kept during one outage is not all retried at the same instant.
+  return window / 2 + Math.random() * (window / 2);
 }
 
 export const DEFAULT_OUTBOX_RETRY: OutboxRetryPolicy = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
@@ -74,6 +122,8 @@ export class OutboxFullError extends Error {
 
 interface PendingChange {
   readonly operationId: string;
+  /** Its record in the journal, when there is one. */
+  readonly journalId?: string | undefined;
   readonly change: ListingChange;
   /** Set once saved (or dropped), for the submit() that is waiting on it. */
   result?: UpdateResult;
@@ -95,6 +145,7 @@ export class ListingOutbox {
   private readonly retry: OutboxRetryPolicy;
   private readonly maxPendingChanges: number;
   private readonly isTransient: (error: unknown) => boolean;
+  private readonly journal: Journal | undefined;
   private isStopped = false;
 
   constructor(
@@ -105,6 +156,8 @@ export class ListingOutbox {
     this.retry = { ...DEFAULT_OUTBOX_RETRY, ...options.retry };
     this.maxPendingChanges = options.maxPendingChanges ?? DEFAULT_MAX_PENDING_CHANGES;
     this.isTransient = options.isTransient ?? isTransientStorageError;
+    this.journal = options.journal;
+    this.journal?.subscribe(LISTING_JOURNAL_TYPE, (records) => this.restore(records));
   }
 
   /**
@@ -119,14 +172,14 @@ export class ListingOutbox {
         return { status: 'saved', result: await this.store.update(key, operationId, mutationOf(key, change)) };
       } catch (error) {
         if (!this.isTransient(error)) throw error;
-        this.keep(key, operationId, change);
+        await this.keep(key, operationId, change);
         this.logger.warn('listing.outbox_pending', { kind: change.kind, ...errorFields(error), pending: this.size });
         return { status: 'pending' };
       }
     }
     // A redelivered activity whose change is already waiting: nothing more to keep.
     if (queue.changes.some((c) => c.operationId === operationId)) return { status: 'pending' };
-    const pending = this.keep(key, operationId, change);
+    const pending = await this.keep(key, operationId, change);
     // Behind the changes already waiting; one attempt now, since storage may be back.
     await this.drain(queue);
     if (pending.failure !== undefined) throw pending.failure;
@@ -171,11 +224,34 @@ export class ListingOutbox {
     for (const queue of this.queues.values()) clearTimeout(queue.timer);
     await Promise.all([...this.queues.values()].map((queue) => queue.running));
     if (isFirstClose) await this.flush();
-    if (this.size > 0) this.logger.error('listing.outbox_unsaved_at_shutdown', { changes: this.size, listings: this.queues.size });
+    if (this.size === 0) return;
+    if (this.journal) this.logger.warn('listing.outbox_journaled_at_shutdown', { changes: this.size, listings: this.queues.size });
+    else this.logger.error('listing.outbox_unsaved_at_shutdown', { changes: this.size, listings: this.queues.size });
   }
 
-  private keep(key: ListingKey, operationId: string, change: ListingChange): PendingChange {
+  /**
+   * Keeps the change in order behind its listing's waiting changes and, with a journal, on the
+   * disk: resolves once it is synced there (only then is the user told "kept"). If the disk
+   * refuses it, the change is not kept and the error is thrown.
+   */
+  private async keep(key: ListingKey, operationId: string, change: ListingChange): Promise<PendingChange> {
     if (this.size >= this.maxPendingChanges) throw new OutboxFullError();
+    const journalId = this.journal ? `${LISTING_JOURNAL_TYPE}:${operationId}` : undefined;
+    const { queue, pending } = this.enqueue(key, { operationId, journalId, change });
+    if (this.journal && journalId) {
+      try {
+        await this.journal.append(LISTING_JOURNAL_TYPE, journalId, { key, operationId, change });
+      } catch (error) {
+        const index = queue.changes.indexOf(pending);
+        if (index >= 0) queue.changes.splice(index, 1);
+        if (queue.changes.length === 0 && this.queues.get(queueId(key)) === queue) this.forget(queue);
+        throw error;
+      }
+    }
+    return pending;
+  }
+
+  private enqueue(key: ListingKey, pending: PendingChange): { queue: ListingQueue; pending: PendingChange } {
     const id = queueId(key);
     let queue = this.queues.get(id);
     if (queue === undefined) {
@@ -183,9 +259,34 @@ export class ListingOutbox {
       this.queues.set(id, queue);
       this.schedule(queue);
     }
-    const pending: PendingChange = { operationId, change };
     queue.changes.push(pending);
-    return pending;
+    return { queue, pending };
+  }
+
+  /** Changes a previous process left in the journal: waiting again, in order, retried at once. */
+  private restore(records: readonly JournalRecord[]): void {
+    const queues = new Set<ListingQueue>();
+    for (const record of records) {
+      const parsed = journaledChangeSchema.safeParse(record.data);
+      if (!parsed.success) {
+        this.logger.error('listing.journal_record_invalid', { paths: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+        this.journal?.done(record.id);
+        continue;
+      }
+      const { key, operationId, change } = parsed.data;
+      const queue = this.queues.get(queueId(key));
+      if (queue?.changes.some((c) => c.operationId === operationId)) continue;
+      queues.add(this.enqueue(key, { operationId, journalId: record.id, change: change as ListingChange }).queue);
+    }
+    this.logger.info('listing.outbox_restored', { changes: records.length, listings: queues.size });
+    // Storage may well be back already: try now rather than after the first back-off.
+    for (const queue of queues) void this.drain(queue);
+  }
+
+  private forget(queue: ListingQueue): void {
+    clearTimeout(queue.timer);
+    queue.timer = undefined;
+    this.queues.delete(queueId(queue.key));
   }
 
   /** Saves the queue's changes in order until one fails; one run at a time per listing. */
@@ -231,7 +332,8 @@ export class ListingOutbox {
   private settle(queue: ListingQueue, change: PendingChange, result?: UpdateResult): void {
     if (result !== undefined) change.result = result;
     queue.changes.shift();
-    if (queue.changes.length === 0) this.queues.delete(queueId(queue.key));
+    if (change.journalId !== undefined) this.journal?.done(change.journalId);
+    if (queue.changes.length === 0) this.forget(queue);
   }
 
   private failed(queue: ListingQueue, fields: Record<string, string | number | boolean | undefined>): void {
@@ -242,9 +344,7 @@ export class ListingOutbox {
 
   private schedule(queue: ListingQueue): void {
     if (this.isStopped || queue.timer !== undefined) return;
-    const window = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** queue.failedAttempts);
-    // Jitter, so listings kept during one outage are not all retried at the same instant.
-    const delayMs = window / 2 + Math.random() * (window / 2);
+    const delayMs = retryDelayMs(this.retry, queue.failedAttempts);
     queue.timer = setTimeout(() => {
       queue.timer = undefined;
       // drain() never rejects: every failure is caught and logged.

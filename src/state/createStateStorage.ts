@@ -1,6 +1,5 @@
 import type { StorageRetryOptions } from '@azure/storage-blob';
 import type { Storage } from 'botbuilder';
-import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { BearerTokenSource, type BlobTarget, toBlobTarget } from '../storage/blobTarget.js';
 import { BlobStateStorage, sharedKeyAccountOf } from './blobStateStorage.js';
 import { BoundedKeyStorage } from './boundedKeys.js';
@@ -19,6 +18,8 @@ export function createStateStorage(target: BlobTarget | string, containerName: s
   }
   const account = sharedKeyAccountOf(resolved.connectionString);
   if (account) return new BoundedKeyStorage(new BlobStateStorage(account, containerName));
+  // Loaded only here: it brings a second copy of the Azure SDK that the lean client never uses.
+  const { BlobsStorage } = require('botbuilder-azure-blobs') as typeof import('botbuilder-azure-blobs');
   return new BoundedKeyStorage(
     new BlobsStorage(resolved.connectionString, containerName, options.retryOptions ? { storagePipelineOptions: { retryOptions: options.retryOptions } } : {}),
   );

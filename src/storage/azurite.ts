@@ -47,6 +47,11 @@ export interface StartAzuriteOptions {
    * disk writes would compete for this machine's CPU with the bot being measured.
    */
   readonly inMemory?: boolean;
+  /**
+   * Aborting it stops Azurite, also while it is still starting (start-up rejects then): a
+   * SIGTERM during the bot's start-up must not leave the child running (main.ts).
+   */
+  readonly signal?: AbortSignal;
   /** Serve HTTPS with this certificate and key (PEM files): needed for bearer tokens. */
   readonly tls?: { readonly certPath: string; readonly keyPath: string };
   /** Accept Entra ID bearer tokens (`--oauth basic`; requires `tls`). */
@@ -54,7 +59,7 @@ export interface StartAzuriteOptions {
 }
 
 /** What launch() needs besides where to listen. */
-type LaunchOptions = Pick<StartAzuriteOptions, 'location' | 'inMemory' | 'tls' | 'oauth'>;
+type LaunchOptions = Pick<StartAzuriteOptions, 'location' | 'inMemory' | 'tls' | 'oauth' | 'signal'>;
 
 export interface RunningAzurite {
   readonly connectionString: string;
@@ -117,7 +122,8 @@ export function azuriteConnectionString(host: string, port: number, protocol: 'h
 }
 
 async function launch(options: LaunchOptions, host: string, port: number): Promise<RunningAzurite> {
-  const { location, inMemory, tls, oauth } = options;
+  const { location, inMemory, tls, oauth, signal } = options;
+  if (signal?.aborted) throw new AzuriteStartError('Azurite start aborted', false);
   const env = { ...process.env };
   // AZURITE_ACCOUNTS replaces the well-known account, and the connection string relies on it.
   delete env.AZURITE_ACCOUNTS;
@@ -155,12 +161,17 @@ async function launch(options: LaunchOptions, host: string, port: number): Promi
     });
   });
   const stop = memoise(() => stopChild(child, exited));
+  const onAbort = () => void stop();
+  signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    await waitUntilListening(child, state, connectableHost(host), port, tls !== undefined);
+    await waitUntilListening(child, state, connectableHost(host), port, tls !== undefined, signal);
   } catch (error) {
     await stop();
     throw error;
+  } finally {
+    // Once started, stopping is the caller's (main.ts stops it last, after the last writes).
+    signal?.removeEventListener('abort', onAbort);
   }
   const protocol = tls ? 'https' : 'http';
   return {
@@ -179,9 +190,10 @@ interface ChildState {
   spawnError: Error | undefined;
 }
 
-async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number, isTls: boolean): Promise<void> {
+async function waitUntilListening(child: ChildProcess, state: ChildState, host: string, port: number, isTls: boolean, signal: AbortSignal | undefined): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw new AzuriteStartError('Azurite start aborted', false);
     if (state.spawnError !== undefined) {
       throw new AzuriteStartError(`Azurite could not be spawned: ${state.spawnError.message}`, false);
     }

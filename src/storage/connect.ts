@@ -11,8 +11,10 @@ import { createStateStorage } from '../state/createStateStorage.js';
 import { StateRetention } from '../state/stateRetention.js';
 import type { Expirable } from '../listing/retention.js';
 import { accountUrlOf, type BlobTarget, containerClientOf, toBlobTarget } from './blobTarget.js';
+import type { Journal } from './journal.js';
+import { prepareWhenReachable } from './outageWatch.js';
 import { ResilientStorage } from './resilientStorage.js';
-import { AUTH_HINT, isStorageAuthError, storageFailureFields } from './transientErrors.js';
+import { AUTH_HINT, isStorageAuthError, isTransientStorageError, storageFailureFields } from './transientErrors.js';
 
 export interface Stores {
   /**
@@ -27,6 +29,8 @@ export interface Stores {
   readonly stateRetention?: Expirable;
   /** Shutdown: one last attempt at the state kept in memory, then no more background retries. */
   close(): Promise<void>;
+  /** Around an outage (outageWatch.ts): one cheap request; state changes waiting; replay them now. */
+  readonly outage: { probe(): Promise<unknown>; waiting(): number; replay(): Promise<void> };
 }
 
 export interface ConnectOptions {
@@ -37,6 +41,8 @@ export interface ConnectOptions {
   readonly transportRetry?: StorageRetryOptions;
   /** Background retries of the dialog state kept in memory during an outage. */
   readonly outageRetry?: Partial<OutboxRetryPolicy>;
+  /** Makes dialog state kept during an outage durable (journal.ts). */
+  readonly journal?: Journal | undefined;
 }
 
 /**
@@ -63,13 +69,14 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
   const logger = options.logger ?? createLogger('silent');
   const retryOptions = options.transportRetry ?? BLOB_TRANSPORT_RETRY;
   const dataContainer = containerClientOf(blobTarget, storage.dataContainer, { retryOptions, onRequest: options.onRequest });
-  try {
-    await dataContainer.createIfNotExists();
-  } catch (error) {
-    // Refused credentials at start-up are a deployment mistake to name now, not a turn error later.
-    if (isStorageAuthError(error)) throw new StorageAccessError(accountUrlOf(blobTarget), error);
-    throw error;
-  }
+  // Storage may be down right now: the bot starts anyway (outageWatch.ts). Refused credentials at
+  // start-up are a deployment mistake to name now, not a turn error later.
+  const prepare = (name: string, run: () => Promise<unknown>) =>
+    prepareWhenReachable(name, run, { logger, isTransient: (error) => isTransientStorageError(error) && !isStorageAuthError(error) }).catch((error: unknown) => {
+      if (isStorageAuthError(error)) throw new StorageAccessError(accountUrlOf(blobTarget), error);
+      throw error;
+    });
+  const preparing = [await prepare('data', () => dataContainer.createIfNotExists())];
   const storeOptions = { nameKey: storage.blobNameKey };
   const listingStore = new ListingStore(dataContainer, clock, storeOptions);
   const evidenceStore = new EvidenceStore(dataContainer, clock, storeOptions);
@@ -85,12 +92,13 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
     // BlobsStorage (SAS connection strings) creates its container on first use and remembers
     // that promise, rejected included: a first use during an outage would break it until a
     // restart. Use it now; it also checks the account before the first turn.
-    await blobs.read([]);
+    preparing.push(await prepare('state', () => blobs.read([])));
     if (storage.stateOutageBridge === 'off') {
-      // Several instances: storage is the only copy (config.ts, stateOutageBridge).
+      // Several instances: storage is the only copy (config.ts, stateOutageBridge) — neither
+      // memory nor the local journal holds dialog state then; a turn without storage fails.
       stateStorage = blobs;
     } else {
-      resilient = new ResilientStorage(blobs, { logger, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
+      resilient = new ResilientStorage(blobs, { logger, journal: options.journal, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
       stateStorage = resilient;
     }
     stateRetention = new StateRetention(containerClientOf(blobTarget, storage.stateContainer, { retryOptions }));
@@ -103,7 +111,13 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
     reminderStore,
     ...(stateRetention ? { stateRetention } : {}),
     close: async () => {
+      for (const task of preparing) task.stop();
       await resilient?.close();
+    },
+    outage: {
+      probe: () => dataContainer.getProperties(),
+      waiting: () => resilient?.pendingCount ?? 0,
+      replay: async () => resilient?.flush(),
     },
   };
 }

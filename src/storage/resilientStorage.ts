@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import { z } from 'zod';
 import { createLogger, errorFields, type Logger } from '../logger.js';
+import type { Journal, JournalRecord } from './journal.js';
 import { isTransientStorageError } from './transientErrors.js';
 
 /**
@@ -38,10 +41,26 @@ import { isTransientStorageError } from './transientErrors.js';
  *    fix it).
  *
  * Memory: waiting changes are never evicted (at most `maxPendingKeys`, beyond which a write
- * that cannot reach storage throws); last-known copies are an LRU of `maxCachedKeys`. All of it
- * is lost if the process dies during an outage (logged at an orderly shutdown). The copies hold
- * dialog state, which may include a name being entered: process memory only, never logged.
+ * that cannot reach storage throws); last-known copies are an LRU of `maxCachedKeys`. The copies
+ * hold dialog state, which may include a name being entered: never logged.
+ *
+ * Durability (7): with a journal (journal.ts), every waiting change is also appended to the
+ * local disk, with what it was derived from, and synced before `write` returns; a process
+ * started after a crash during the outage takes the journaled changes back as waiting changes,
+ * so conversations continue at the step they had reached — and they are written by rule 4, so
+ * a stale one still never overwrites newer state. Without a journal, waiting changes are lost
+ * if the process dies during an outage (logged at an orderly shutdown).
  */
+
+/** The journal record type of dialog state. */
+export const STATE_JOURNAL_TYPE = 'state';
+
+const journaledStateSchema = z.object({
+  key: z.string().min(1),
+  content: z.string(),
+  base: z.object({ content: z.string().optional(), eTag: z.string().optional() }).nullable(),
+  ours: z.array(z.string()),
+});
 
 /** What storage held, as far as this process knows: content without eTag (undefined: no item), and its ETag when known. */
 interface Snapshot {
@@ -65,6 +84,8 @@ interface PendingWrite {
   ours: string[];
   /** Bumped by every newer change, so a flush knows whether it wrote the latest. */
   version: number;
+  /** Its records in the journal (one per version kept), marked done once it is settled. */
+  journalIds: string[];
 }
 
 interface Entry {
@@ -85,6 +106,8 @@ export interface ResilientStorageOptions {
   /** Keys whose change may wait in memory at once. */
   readonly maxPendingKeys?: number;
   readonly isTransient?: (error: unknown) => boolean;
+  /** Where waiting changes are made durable, and taken back from at start-up (rule 7). */
+  readonly journal?: Journal | undefined;
 }
 
 const DEFAULT_BASE_DELAY_MS = 1_000;
@@ -107,6 +130,7 @@ export class ResilientStorage implements Storage {
   private readonly maxCachedKeys: number;
   private readonly maxPendingKeys: number;
   private readonly isTransient: (error: unknown) => boolean;
+  private readonly journal: Journal | undefined;
   private timer: NodeJS.Timeout | undefined;
   private failedPasses = 0;
   private isStopped = false;
@@ -121,6 +145,8 @@ export class ResilientStorage implements Storage {
     this.maxCachedKeys = options.maxCachedKeys ?? DEFAULT_MAX_CACHED_KEYS;
     this.maxPendingKeys = options.maxPendingKeys ?? DEFAULT_MAX_PENDING_KEYS;
     this.isTransient = options.isTransient ?? isTransientStorageError;
+    this.journal = options.journal;
+    this.journal?.subscribe(STATE_JOURNAL_TYPE, (records) => this.restore(records));
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -197,12 +223,14 @@ export class ResilientStorage implements Storage {
           const lineage = liveLineages.get(key);
           this.keep(this.touch(key), content, lineage && { ...lineage, ours: [...lineage.ours, content] });
         }
+        await this.journalWaiting(Object.keys(live));
         // Storage has just failed: the background retries, instead of a second failure now.
         this.scheduleFlush();
         this.logger.warn('state.write_deferred', { keys: liveLineages.size, ...errorFields(error) });
       }
     }
 
+    await this.journalWaiting(checked);
     let failure: unknown;
     for (const key of checked) {
       const outcome = await this.flushKey(key, (error) => (failure ??= error));
@@ -217,7 +245,7 @@ export class ResilientStorage implements Storage {
     await Promise.all(keys.map((key) => this.flushing.get(key)));
     for (const key of keys) {
       const entry = this.touch(key);
-      entry.pending = undefined;
+      this.settle(entry);
       entry.known = undefined;
       entry.absentLineage = undefined;
     }
@@ -293,7 +321,62 @@ export class ResilientStorage implements Storage {
       return;
     }
     if (this.pendingCount >= this.maxPendingKeys) throw new Error('too many state changes are waiting for storage');
-    entry.pending = { content, base: lineage?.base, ours: [...(lineage?.ours ?? [])].slice(-MAX_OURS), version: 1 };
+    entry.pending = { content, base: lineage?.base, ours: [...(lineage?.ours ?? [])].slice(-MAX_OURS), version: 1, journalIds: [] };
+  }
+
+  /** The key's waiting change is written, superseded or dropped: its journal records are done. */
+  private settle(entry: Entry): void {
+    for (const id of entry.pending?.journalIds ?? []) this.journal?.done(id);
+    entry.pending = undefined;
+  }
+
+  /**
+   * Appends the keys' waiting changes to the journal and waits until they are on the disk (rule
+   * 7). A disk that refuses is logged: the changes still wait in memory, as without a journal.
+   */
+  private async journalWaiting(keys: readonly string[]): Promise<void> {
+    const journal = this.journal;
+    if (!journal || keys.length === 0) return;
+    await Promise.all(
+      keys.map(async (key) => {
+        const pending = this.entries.get(key)?.pending;
+        if (!pending) return;
+        const id = `${STATE_JOURNAL_TYPE}:${randomUUID()}`;
+        pending.journalIds.push(id);
+        try {
+          await journal.append(STATE_JOURNAL_TYPE, id, { key, content: pending.content, base: pending.base ?? null, ours: pending.ours });
+        } catch (error) {
+          this.logger.error('state.journal_failed', errorFields(error));
+        }
+      }),
+    );
+  }
+
+  /** Waiting changes a previous process journaled: the latest per key waits again, retried at once. */
+  private restore(records: readonly JournalRecord[]): void {
+    const latest = new Map<string, { data: z.infer<typeof journaledStateSchema>; ids: string[] }>();
+    for (const record of records) {
+      const parsed = journaledStateSchema.safeParse(record.data);
+      if (!parsed.success) {
+        this.logger.error('state.journal_record_invalid', {});
+        this.journal?.done(record.id);
+        continue;
+      }
+      const ids = [...(latest.get(parsed.data.key)?.ids ?? []), record.id];
+      latest.set(parsed.data.key, { data: parsed.data, ids });
+    }
+    for (const [key, { data, ids }] of latest) {
+      const entry = this.touch(key);
+      if (entry.pending) {
+        // A change of this process is newer than a replayed one.
+        for (const id of ids) this.journal?.done(id);
+        continue;
+      }
+      const base = data.base === null ? undefined : { content: data.base.content, eTag: data.base.eTag };
+      entry.pending = { content: data.content, base, ours: data.ours.slice(-MAX_OURS), version: 1, journalIds: ids };
+    }
+    this.logger.info('state.journal_restored', { keys: latest.size });
+    void this.backgroundPass();
   }
 
   /** Writes the key's waiting change, checked (rule 4); in order with other flushes of the key. */
@@ -314,7 +397,7 @@ export class ResilientStorage implements Storage {
       if (this.isTransient(error)) return 'unreachable';
       // Retrying cannot fix it: drop the change rather than retry forever.
       const entry = this.entries.get(key);
-      if (entry) entry.pending = undefined;
+      if (entry) this.settle(entry);
       this.logger.error('state.flush_dropped', errorFields(error));
       onFailure?.(error);
       return 'dropped';
@@ -338,7 +421,7 @@ export class ResilientStorage implements Storage {
         const currentContent = isStoreItem(current) ? contentOf(current) : undefined;
         const isOurLineage = currentContent === base.content || (currentContent !== undefined && pending.ours.includes(currentContent));
         if (!isOurLineage) {
-          if (entry.pending === pending) entry.pending = undefined;
+          if (entry.pending === pending) this.settle(entry);
           entry.known = { content: currentContent, eTag: isStoreItem(current) ? current.eTag : undefined };
           this.logger.warn('state.pending_superseded', { reason: 'storage holds newer state' });
           return 'superseded';
@@ -356,7 +439,7 @@ export class ResilientStorage implements Storage {
       }
       entry.known = { content, eTag: undefined };
       if (entry.pending === pending && pending.version === version) {
-        entry.pending = undefined;
+        this.settle(entry);
         this.logger.info('state.pending_saved', {});
         return 'saved';
       }

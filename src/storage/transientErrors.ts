@@ -83,6 +83,9 @@ export const AUTH_HINT =
 
 export function isTransientStorageError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
+  // The container is not there yet: storage was unreachable at start-up and the background
+  // set-up (outageWatch.ts) has not created it yet. What waits for it must not be dropped.
+  if (stringField(error, 'code') === 'ContainerNotFound') return true;
   if (isStorageAuthError(error)) return true;
   const status = numberField(error, 'statusCode');
   if (status !== undefined) return status === 408 || status === 429 || status >= 500;

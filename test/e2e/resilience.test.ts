@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { CATALOGS } from '../../src/i18n/index.js';
@@ -69,6 +71,7 @@ describe('a kill -9 of the real bot process', () => {
     STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-kill-state'),
     DOWNLOAD_LINK_SECRET: 'ab'.repeat(32),
     LOG_LEVEL: 'warn',
+    LOCAL_JOURNAL_DIR: path.join(os.tmpdir(), `journal-e2e-${randomUUID()}`),
   };
 
   /** The real entry point in a child process, as `npm start` runs it (TypeScript through tsx). */

@@ -9,7 +9,7 @@ import { CATALOGS } from '../../src/i18n/index.js';
 import { findFreePort } from '../../src/storage/azurite.js';
 import { type BotProcess, startBotProcess } from '../helpers/botProcess.js';
 
-const REPLY_DELAY_MS = 1_500;
+const REPLY_DELAY_MS = 1_000;
 
 /** True when something accepts a TCP connection on the port; false on ECONNREFUSED. */
 function isAccepting(port: number): Promise<boolean> {
@@ -82,7 +82,7 @@ describe('SIGTERM to the real entry point, with its embedded Azurite', () => {
   it('stops accepting, finishes the turn in flight, stops its Azurite and exits 0', { timeout: 90_000 }, async () => {
     const port = await findFreePort();
     // No connection string: the bot starts Azurite itself, as `npm start` does on a fresh machine.
-    const env = { AZURE_STORAGE_CONNECTION_STRING: '', EMBEDDED_STORAGE_DIR: dataDir, LOG_LEVEL: 'info' };
+    const env = { AZURE_STORAGE_CONNECTION_STRING: '', EMBEDDED_STORAGE_DIR: dataDir, LOCAL_JOURNAL_DIR: path.join(dataDir, 'journal'), LOG_LEVEL: 'info' };
     const started = await startBotProcess({ port, env });
     bot = started;
     const { child, exited } = started;

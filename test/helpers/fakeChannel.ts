@@ -114,3 +114,12 @@ export async function startFakeChannel(botEndpoint: () => string, conversationId
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Posts one message activity to the bot on `port` as a channel would (`fields` complete it). */
+export function postActivity(port: number, fields: Partial<Activity> & { readonly text: string; readonly serviceUrl: string }): Promise<Response> {
+  return fetch(`http://127.0.0.1:${port}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'message', recipient: { id: 'bot-1', name: 'Bot' }, ...fields }),
+  });
+}

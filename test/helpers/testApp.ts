@@ -26,6 +26,9 @@ export async function startTestApp(
     HOST: '127.0.0.1',
     STORAGE_DATA_CONTAINER: uniqueContainerName('e2e-data'),
     STORAGE_STATE_CONTAINER: uniqueContainerName('e2e-state'),
+    // Dozens of turns at once on a shared 2-core machine: a loopback reply may take over the
+    // production 2 s; test/e2e/unreachableServiceUrl.test.ts checks the 2 s bound itself.
+    REPLY_TIMEOUT_MS: '20000',
     ...env,
   });
   const stores = options.stores ?? (await connectStores(inject('azuriteConnectionString'), config.storage, clock));

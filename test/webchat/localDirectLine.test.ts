@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGS } from '../../src/i18n/index.js';
 import { directLine, type Started } from '../helpers/localDirectLineClient.js';
+import { INSTANTS } from '../helpers/testBot.js';
 import { type RunningApp, startWebChatApp } from './webChatApp.js';
 
 const QUESTION = CATALOGS.fr.procedure.node.cause.question;
@@ -236,5 +237,33 @@ describe.each([
     expect(html).toContain(`data-mode="${mode}"`);
     expect(html).not.toContain('a-direct-line-secret-for-tests');
     if (mode === 'off') expect(html).toContain('no Direct Line channel is configured');
+  });
+});
+
+describe('reminders on the local path', () => {
+  let running: RunningApp;
+  let dl: ReturnType<typeof directLine>;
+
+  beforeAll(async () => {
+    // Saturday: the contact centre is closed and opens on Monday.
+    running = await startWebChatApp({}, { clock: () => INSTANTS.closed });
+    dl = directLine(running.baseUrl);
+  });
+
+  afterAll(async () => {
+    await running?.app.close();
+  });
+
+  it('says plainly that it cannot remind later, gives the opening time, and stores no reminder', async () => {
+    const { started } = await dl.start({ user: { id: 'web-reminder-test' }, locale: 'en-GB' });
+    const posted = await dl.post(started.conversationId, started.token, { type: 'message', text: 'Remind me when it opens', locale: 'en-GB' });
+    expect(posted.status).toBe(200);
+    const activities = await dl.pollUntil(started.conversationId, started.token, (all) => all.some((a) => a.replyToId !== undefined && a.from.role === 'bot'));
+    const answer = activities.filter((a) => a.from.role === 'bot' && a.replyToId !== undefined).map((a) => a.text ?? '').join('\n');
+    const [before, after] = CATALOGS.en.localPage.noReminder.split('{opensAt}');
+    expect(answer).toContain(before);
+    expect(answer).toContain(after);
+    expect(answer).not.toContain(CATALOGS.en.reminder.set.split('{opensAt}')[0]);
+    expect(await running.app.reminders.tick()).toBe(0);
   });
 });

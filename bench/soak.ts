@@ -1,0 +1,179 @@
+/**
+ * npm run bench:soak — does the bot run for days? SOAK_CONVERSATIONS (default 10,000) full
+ * conversations — the procedure to a contact-centre verdict, then a listing of 5 workers (reference,
+ * declaration, date, 5 × identifier/surname/first name, done) — through the real server with
+ * dialog state and listings in blob storage (Azurite), SOAK_CONCURRENCY at a time; then the same
+ * messages through the reference bot of bench/ (compiled to plain JS, as this bot runs from
+ * dist/). Every SOAK_EVERY (1,000) conversations it prints RSS (from /proc), heap, event-loop
+ * delay p99 (monitorEventLoopDelay in the bot, bench/loopProbe.cjs) and turns/s; both bots run
+ * with --expose-gc and are collected before each reading, so heap and RSS are live memory.
+ *
+ * Targets: after warm-up (the first checkpoint), this bot's RSS grows by at most 20 MB over the
+ * run, and ends at most 1.2 × the reference's.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ts from 'typescript';
+import { azuriteConnectionString, findFreePort } from '../src/storage/azurite.js';
+import { buildNationalNumber } from '../test/identity/nationalNumberBuilder.js';
+import { activity, buildUnlessSkipped, firstAnsweredTurnMs, post, rssMb, startBenchStorage, startSink } from './harness.js';
+
+const TOTAL = Number(process.env.SOAK_CONVERSATIONS ?? 10_000);
+const EVERY = Number(process.env.SOAK_EVERY ?? Math.min(1_000, Math.max(1, Math.floor(TOTAL / 10))));
+const CONCURRENCY = Number(process.env.SOAK_CONCURRENCY ?? 16);
+const SURNAMES = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'Willems', 'Claes', 'Goossens', 'Wouters', 'Dubois', 'Lambert'];
+const FIRST_NAMES = ['Jan', 'Sara', 'Luc', 'Emma', 'Noah', 'Léa', 'Tom', 'Marie', 'Lucas', 'Julie'];
+
+/** One full conversation's messages: unique declaration, five synthetic workers. */
+function script(n: number): string[] {
+  const workers = Array.from({ length: 5 }, (_, i) => {
+    const counter = ((n * 5 + i) % 997) + 1;
+    const day = String((n % 28) + 1).padStart(2, '0');
+    return [buildNationalNumber(`8${n % 10}01${day}`, counter, 1900), SURNAMES[(n + i) % 10] ?? 'Peeters', FIRST_NAMES[(n * 3 + i) % 10] ?? 'Jan'];
+  });
+  return [
+    'Am I exempt today?', '1', '2', '2', '2',
+    'I have a reference number', `REF-SOAK-${n}`, `SOAK${String(n).padStart(6, '0')}`, 'today',
+    ...workers.flat(),
+    'done',
+  ];
+}
+
+interface Checkpoint {
+  readonly conversations: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly loopDelayP99Ms: number;
+  readonly turnsPerSecond: number;
+}
+
+interface Stats {
+  readonly loopDelayP99Ms: number;
+  readonly heapUsedMb: number;
+}
+
+function askStats(child: ChildProcess): Promise<Stats> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no stats from the bot')), 10_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve(message as Stats);
+    });
+    child.send('stats');
+  });
+}
+
+/** The reference bot as plain JavaScript next to the build, so neither bot carries a TypeScript loader. */
+function compileReference(): string {
+  const source = readFileSync('bench/referenceBot.ts', 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  mkdirSync('dist/bench', { recursive: true });
+  writeFileSync('dist/bench/referenceBot.js', outputText);
+  return 'dist/bench/referenceBot.js';
+}
+
+async function soak(name: string, entry: string, env: Record<string, string>, sink: string): Promise<Checkpoint[]> {
+  const port = await findFreePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--expose-gc', '-r', './bench/loopProbe.cjs', entry], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const checkpoints: Checkpoint[] = [];
+  try {
+    await firstAnsweredTurnMs(port, 'hello', sink, started, name);
+    process.stdout.write(`\n${name}\n| conversations | RSS MB | heap MB | loop delay p99 ms | turns/s |\n|---|---|---|---|---|\n`);
+    await askStats(child);
+    let next = 0;
+    let done = 0;
+    let turns = 0;
+    let windowStart = performance.now();
+    let windowTurns = 0;
+    let checkpointing: Promise<void> = Promise.resolve();
+    const worker = async () => {
+      for (let n = next++; n < TOTAL; n = next++) {
+        const id = `soak-${n}-${randomUUID()}`;
+        for (const text of script(n)) {
+          const body = activity(text, id, sink);
+          // A keep-alive connection closed by the server as the request left is a transport
+          // error, not the bot's: sent again with the same activity id (a redelivery is harmless).
+          const status = await post(port, body).catch(async (error: unknown) => {
+            process.stderr.write(`${name}: ${String((error as { cause?: unknown }).cause ?? error)}; sent again\n`);
+            return post(port, body);
+          });
+          if (status !== 200) throw new Error(`${name}: turn failed with HTTP ${status}`);
+          turns += 1;
+        }
+        done += 1;
+        if (done % EVERY === 0) {
+          const seconds = (performance.now() - windowStart) / 1000;
+          const windowTurnCount = turns - windowTurns;
+          windowStart = performance.now();
+          windowTurns = turns;
+          const at = done;
+          checkpointing = checkpointing.then(async () => {
+            const stats = await askStats(child);
+            const point: Checkpoint = { conversations: at, rssMb: rssMb(child.pid), heapUsedMb: stats.heapUsedMb, loopDelayP99Ms: stats.loopDelayP99Ms, turnsPerSecond: windowTurnCount / seconds };
+            checkpoints.push(point);
+            process.stdout.write(`| ${at} | ${point.rssMb.toFixed(0)} | ${point.heapUsedMb.toFixed(0)} | ${point.loopDelayP99Ms.toFixed(1)} | ${point.turnsPerSecond.toFixed(0)} |\n`);
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await checkpointing;
+    return checkpoints;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+  }
+}
+
+async function main(): Promise<void> {
+  buildUnlessSkipped();
+  const reference = compileReference();
+  const storage = await startBenchStorage();
+  const sink = await startSink();
+  const journalDir = await mkdtemp(path.join(os.tmpdir(), 'soak-journal-'));
+  process.stdout.write(`${TOTAL} conversations (procedure + listing of 5 workers, 25 turns each), ${CONCURRENCY} at a time, ${os.cpus().length} cores, Node ${process.version}\n`);
+  try {
+    const only = process.env.SOAK_ONLY;
+    const ours =
+      only === 'reference'
+        ? []
+        : await soak('this bot, blob state', 'dist/src/main.js', {
+            AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', storage.azuritePort),
+            STATE_STORAGE: 'blob',
+            STORAGE_DATA_CONTAINER: 'soak-data',
+            STORAGE_STATE_CONTAINER: 'soak-state',
+            LOCAL_JOURNAL_DIR: journalDir,
+            LOG_LEVEL: 'warn',
+          }, sink.url);
+    const theirs = only === 'ours' ? [] : await soak('reference bot', reference, {}, sink.url);
+    const warm = ours[0];
+    const last = ours.at(-1);
+    const referenceLast = theirs.at(-1);
+    if (warm && last) {
+      const growth = last.rssMb - warm.rssMb;
+      process.stdout.write(`\nthis bot: RSS ${warm.rssMb.toFixed(0)} MB after warm-up (${warm.conversations} conversations) → ${last.rssMb.toFixed(0)} MB at the end: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB\n`);
+      process.stdout.write(`${growth <= 20 ? 'meets' : 'MISSES'}  RSS growth after warm-up ≤ 20 MB\n`);
+    }
+    if (last && referenceLast) {
+      const ratio = last.rssMb / referenceLast.rssMb;
+      process.stdout.write(`${ratio <= 1.2 ? 'meets' : 'MISSES'}  end RSS ≤ 1.2 × the reference's (${last.rssMb.toFixed(0)} / ${referenceLast.rssMb.toFixed(0)} MB = ${ratio.toFixed(2)})\n`);
+    }
+  } finally {
+    await sink.close();
+    await storage.close();
+    await rm(journalDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
