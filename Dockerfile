@@ -24,6 +24,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY dialogs ./dialogs
 COPY locales ./locales
+COPY data ./data
 RUN npm run build
 
 # ---- runtime: production dependencies, the compiled app, an unprivileged user ----------------

@@ -9,12 +9,13 @@ histogram.enable();
 process.on('message', (message) => {
   if (message !== 'stats' || !process.send) return;
   // With --expose-gc (the soak starts both bots so): live memory, not garbage awaiting collection.
-  if (typeof global.gc === 'function') global.gc();
+  if (typeof global.gc === 'function' && !process.env.SOAK_NO_GC) global.gc();
   const memory = process.memoryUsage();
   process.send({
     loopDelayP99Ms: histogram.percentile(99) / 1e6,
     loopDelayMaxMs: histogram.max / 1e6,
     heapUsedMb: memory.heapUsed / 1048576,
+    heapTotalMb: memory.heapTotal / 1048576,
     externalMb: (memory.external + memory.arrayBuffers) / 1048576,
   });
   histogram.reset();

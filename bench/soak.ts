@@ -47,6 +47,8 @@ interface Checkpoint {
   readonly conversations: number;
   readonly rssMb: number;
   readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  readonly externalMb: number;
   readonly loopDelayP99Ms: number;
   readonly turnsPerSecond: number;
 }
@@ -54,6 +56,8 @@ interface Checkpoint {
 interface Stats {
   readonly loopDelayP99Ms: number;
   readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  readonly externalMb: number;
 }
 
 function askStats(child: ChildProcess): Promise<Stats> {
@@ -79,14 +83,14 @@ function compileReference(): string {
 async function soak(name: string, entry: string, env: Record<string, string>, sink: string): Promise<Checkpoint[]> {
   const port = await findFreePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--expose-gc', '-r', './bench/loopProbe.cjs', entry], {
+  const child = spawn(process.execPath, [...(process.env.SOAK_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--disable-warning=DEP0111', '--expose-gc', '-r', './bench/loopProbe.cjs', entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const checkpoints: Checkpoint[] = [];
   try {
     await firstAnsweredTurnMs(port, 'hello', sink, started, name);
-    process.stdout.write(`\n${name}\n| conversations | RSS MB | heap MB | loop delay p99 ms | turns/s |\n|---|---|---|---|---|\n`);
+    process.stdout.write(`\n${name}\n| conversations | RSS MB | heap used MB | heap total MB | external MB | loop delay p99 ms | turns/s |\n|---|---|---|---|---|---|---|\n`);
     await askStats(child);
     let next = 0;
     let done = 0;
@@ -117,9 +121,9 @@ async function soak(name: string, entry: string, env: Record<string, string>, si
           const at = done;
           checkpointing = checkpointing.then(async () => {
             const stats = await askStats(child);
-            const point: Checkpoint = { conversations: at, rssMb: rssMb(child.pid), heapUsedMb: stats.heapUsedMb, loopDelayP99Ms: stats.loopDelayP99Ms, turnsPerSecond: windowTurnCount / seconds };
+            const point: Checkpoint = { conversations: at, rssMb: rssMb(child.pid), heapUsedMb: stats.heapUsedMb, heapTotalMb: stats.heapTotalMb, externalMb: stats.externalMb, loopDelayP99Ms: stats.loopDelayP99Ms, turnsPerSecond: windowTurnCount / seconds };
             checkpoints.push(point);
-            process.stdout.write(`| ${at} | ${point.rssMb.toFixed(0)} | ${point.heapUsedMb.toFixed(0)} | ${point.loopDelayP99Ms.toFixed(1)} | ${point.turnsPerSecond.toFixed(0)} |\n`);
+            process.stdout.write(`| ${at} | ${point.rssMb.toFixed(0)} | ${point.heapUsedMb.toFixed(0)} | ${point.heapTotalMb.toFixed(0)} | ${point.externalMb.toFixed(0)} | ${point.loopDelayP99Ms.toFixed(1)} | ${point.turnsPerSecond.toFixed(0)} |\n`);
           });
         }
       }
@@ -147,7 +151,7 @@ async function main(): Promise<void> {
         ? []
         : await soak('this bot, blob state', 'dist/src/main.js', {
             AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', storage.azuritePort),
-            STATE_STORAGE: 'blob',
+            STATE_STORAGE: process.env.SOAK_STATE ?? 'blob',
             STORAGE_DATA_CONTAINER: 'soak-data',
             STORAGE_STATE_CONTAINER: 'soak-state',
             LOCAL_JOURNAL_DIR: journalDir,

@@ -17,8 +17,18 @@ export function normalizeText(text: string): string {
     .trim();
 }
 
-/** Whether normalised `text` contains normalised `phrase` as whole words. */
+const SPACE = 0x20;
+
+/**
+ * Whether normalised `text` contains normalised `phrase` as whole words: `phrase` found with a
+ * space or an end of the text on either side. Called for every phrase of every list on every
+ * message, so it searches in place rather than building padded copies of the text.
+ */
 export function containsPhrase(text: string, phrase: string): boolean {
   if (phrase.length === 0) return false;
-  return ` ${text} `.includes(` ${phrase} `);
+  for (let at = text.indexOf(phrase); at !== -1; at = text.indexOf(phrase, at + 1)) {
+    const end = at + phrase.length;
+    if ((at === 0 || text.charCodeAt(at - 1) === SPACE) && (end === text.length || text.charCodeAt(end) === SPACE)) return true;
+  }
+  return false;
 }

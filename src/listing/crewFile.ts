@@ -1,5 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { type CrewLine, isHeaderLine, MAX_CREW_LINES } from './crewImport.js';
 import { parseWorkerFields, parseWorkerLine } from './workerLine.js';
 
@@ -45,9 +45,12 @@ export async function readCrewFile(bytes: Buffer, name: string | undefined, cont
   if (bytes.length > MAX_CREW_FILE_BYTES) return { ok: false, error: 'tooBig', max: MAX_CREW_FILE_BYTES / 1024 };
   const kind = kindOfFile(name, contentType);
   if (kind === undefined) return { ok: false, error: 'notSpreadsheet' };
+  // exceljs (and its zip, stream and csv libraries: ~8 MB of heap) only once a spreadsheet
+  // arrives: most conversations never send one, and a long-running bot pays for what it loads.
+  const excel = kind === 'xlsx' ? (await import('exceljs')).default : undefined;
   let rows: string[][];
   try {
-    rows = kind === 'xlsx' ? await xlsxRows(bytes) : csvRows(bytes);
+    rows = excel ? await xlsxRows(excel, bytes) : csvRows(bytes);
   } catch {
     // The library's message may quote the content: not passed on.
     return { ok: false, error: kind === 'xlsx' && !isZip(bytes) ? 'notSpreadsheet' : 'unreadable' };
@@ -86,8 +89,8 @@ function csvRows(bytes: Buffer): string[][] {
   return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, to: MAX_CREW_LINES + 2, bom: true }) as string[][];
 }
 
-async function xlsxRows(bytes: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
+async function xlsxRows(excel: typeof ExcelJS, bytes: Buffer): Promise<string[][]> {
+  const workbook = new excel.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   const sheet = workbook.worksheets.find((s) => s.actualRowCount > 0);
   if (!sheet) return [];

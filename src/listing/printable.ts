@@ -1,18 +1,24 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { create, type Font } from 'fontkit';
+import coverage from '../../data/fonts/dejavu-sans-coverage.json';
 
-let font: Font | undefined;
+/**
+ * The code points the regular face of the listing PDF (DejaVu Sans, renderPdf.ts) has glyphs
+ * for, as sorted inclusive ranges. Generated from the installed font by `npm run
+ * fonts:coverage`, and checked against it by test/listing/printable.test.ts: asking a font
+ * parser on every name would keep ~3.5 MB of it loaded for the life of the bot.
+ */
+const RANGES: readonly (readonly number[])[] = coverage.ranges;
 
-/** The regular face the listing PDF is printed with (renderPdf.ts). Loaded once, on first use. */
-function listingFont(): Font {
-  if (!font) {
-    const file = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSans.ttf');
-    const loaded = create(readFileSync(file));
-    if (!('hasGlyphForCodePoint' in loaded)) throw new Error('DejaVuSans.ttf is a font collection, not a font');
-    font = loaded;
+function hasGlyph(codePoint: number): boolean {
+  let low = 0;
+  let high = RANGES.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [first = 0, last = -1] = RANGES[middle] ?? [];
+    if (codePoint < first) high = middle - 1;
+    else if (codePoint > last) low = middle + 1;
+    else return true;
   }
-  return font;
+  return false;
 }
 
 /**
@@ -21,11 +27,10 @@ function listingFont(): Font {
  * would be lost without anyone noticing. Such a name is refused at entry instead.
  */
 export function isPrintable(text: string): boolean {
-  const face = listingFont();
   for (const character of text) {
     const codePoint = character.codePointAt(0);
     if (codePoint === undefined || /\s/u.test(character) || /\p{M}/u.test(character)) continue;
-    if (!face.hasGlyphForCodePoint(codePoint)) return false;
+    if (!hasGlyph(codePoint)) return false;
   }
   return true;
 }

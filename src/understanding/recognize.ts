@@ -144,7 +144,12 @@ const MAX_READ_LENGTH = 1000;
 /** Short messages are commands ("stop", "in English please"); long ones are sentences. */
 const COMMAND_MAX_WORDS = 4;
 
-const wordCount = (text: string) => (text.length === 0 ? 0 : text.split(' ').length);
+function wordCount(text: string): number {
+  if (text.length === 0) return 0;
+  let words = 1;
+  for (let at = text.indexOf(' '); at !== -1; at = text.indexOf(' ', at + 1)) words += 1;
+  return words;
+}
 
 function isCommand(text: string, phrases: readonly string[]): boolean {
   if (phrases.includes(text)) return true;
@@ -160,9 +165,10 @@ function matchGroups(text: string, groupsToMatch: PhraseGroups): number | undefi
   if (groupsToMatch.length === 0) return undefined;
   let words = 0;
   for (const group of groupsToMatch) {
-    const hits = group.filter((p) => containsPhrase(text, p));
-    if (hits.length === 0) return undefined;
-    words += Math.max(...hits.map(wordCount));
+    let longest = 0;
+    for (const phrase of group) if (containsPhrase(text, phrase)) longest = Math.max(longest, wordCount(phrase));
+    if (longest === 0) return undefined;
+    words += longest;
   }
   return words;
 }
@@ -219,15 +225,26 @@ export function readCause(text: string, allowed: readonly Cause[] = CAUSES, useM
   return cause && allowed.includes(cause) && cause !== 'permanent' ? { cause, confidence: 'guess' } : undefined;
 }
 
+const longestFirst = (phrases: readonly string[]): readonly string[] => [...phrases].sort((a, b) => b.length - a.length);
+const SMALL_TALK: readonly (readonly [SmallTalk, readonly string[]])[] = [
+  ['thanks', longestFirst(LEXICON.thanks)],
+  ['greeting', longestFirst([...LEXICON.greeting, ...LEXICON.thanks])],
+  ['offTopic', longestFirst(LEXICON.offTopic)],
+];
+
+/** Whether `text` is made only of `phrases` (longest first), once each is taken out. */
+function isMadeOf(text: string, phrases: readonly string[]): boolean {
+  let rest = text;
+  for (const phrase of phrases) {
+    if (containsPhrase(rest, phrase)) rest = ` ${rest} `.replaceAll(` ${phrase} `, ' ').trim();
+  }
+  return rest.replace(/\s+/g, '') === '';
+}
+
 /** A whole message made only of greeting or thanks words ("bonjour", "ok merci", "thx"). */
 function smallTalkOf(text: string): SmallTalk | undefined {
   if (wordCount(text) > COMMAND_MAX_WORDS) return undefined;
-  const rest = (phrases: readonly string[]) =>
-    [...phrases].sort((a, b) => b.length - a.length).reduce((t, p) => ` ${t} `.replaceAll(` ${p} `, ' ').trim(), text);
-  if (rest(LEXICON.thanks).replace(/\s+/g, '') === '') return 'thanks';
-  if (rest([...LEXICON.greeting, ...LEXICON.thanks]).replace(/\s+/g, '') === '') return 'greeting';
-  if (rest(LEXICON.offTopic).replace(/\s+/g, '') === '') return 'offTopic';
-  return undefined;
+  return SMALL_TALK.find(([, phrases]) => isMadeOf(text, phrases))?.[0];
 }
 
 /** What each label of the intent model means for the bot (causes are read by readCause). */

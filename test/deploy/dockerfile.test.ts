@@ -44,6 +44,19 @@ describe('Dockerfile', () => {
     expect(pkg.scripts.build).toBe('tsc -p tsconfig.json');
   });
 
+  it('copies into the build stage everything tsc compiles (tsconfig.json "include")', () => {
+    // A folder missed here builds fine on this machine (tsc reads the working tree) and fails only
+    // in `docker build`: the corpus and the font coverage in data/ are imported by src/.
+    const tsconfig = JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')) as { include: string[] };
+    const copied = instructionsOf(build, 'COPY')
+      .map((i) => parseCopy(i.args))
+      .filter((c) => c.from === undefined)
+      .flatMap((c) => c.sources.map((s) => s.replace(/^\.\//, '').replace(/\/$/, '')));
+    const roots = [...new Set(tsconfig.include.map((pattern) => pattern.split('/')[0] ?? pattern))];
+    expect(roots.length).toBeGreaterThan(0);
+    for (const root of roots) expect(copied, root).toContain(root);
+  });
+
   it('installs production dependencies only in the runtime stage, from the lockfile', () => {
     const install = runs(runtime).find((r) => r.startsWith('npm ci'));
     expect(install).toMatch(/^npm ci --omit=dev\b/);
@@ -111,6 +124,7 @@ describe('.dockerignore', () => {
     for (const source of contextSources) expect(isInContext(dockerignore, source), source).toBe(true);
     expect(isInContext(dockerignore, 'src/main.ts')).toBe(true);
     expect(isInContext(dockerignore, 'locales/fr.json')).toBe(true);
+    expect(isInContext(dockerignore, 'data/corpus/train.json')).toBe(true);
   });
 
   it.each(['.env', 'src/.env', '.env.production', '.azure/dev/.env', '.data/azurite/__blobstorage__', 'node_modules/zod/package.json', 'dist/src/main.js', '.git/config', 'test-artifacts/x.png', 'infra/main.bicep', 'bot.log'])(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATALOGS, LOCALES, normalizeText } from '../../src/i18n/index.js';
+import { CATALOGS, containsPhrase, LOCALES, normalizeText } from '../../src/i18n/index.js';
 import { NODE_IDS, NODES } from '../../src/procedure/table.js';
 import { LEXICON, matchAnswer, recognizeIntent } from '../../src/understanding/recognize.js';
 
@@ -89,5 +89,26 @@ describe('no single common word decides a verdict (property)', () => {
 
   it('the filler alone decides nothing', () => {
     for (const node of VERDICT_NODES) expect(matchAnswer(node, FILLER.join(' '))).toBeUndefined();
+  });
+});
+
+describe('containsPhrase searches in place', () => {
+  it('agrees with its definition: " phrase " inside " text " (property)', () => {
+    // Texts of a few letters and spaces, double spaces included: repeated and overlapping
+    // words are where a search in place could go wrong.
+    const word = fc.stringMatching(/^[ab]{1,3}$/);
+    const text = fc.array(fc.oneof(word, fc.constant('')), { maxLength: 8 }).map((words) => words.join(' '));
+    const phrase = fc.array(word, { minLength: 1, maxLength: 3 }).map((words) => words.join(' '));
+    fc.assert(
+      fc.property(text, phrase, (t, p) => {
+        expect(containsPhrase(t, p)).toBe(` ${t} `.includes(` ${p} `));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('never finds the empty phrase', () => {
+    expect(containsPhrase('a b', '')).toBe(false);
+    expect(containsPhrase('', '')).toBe(false);
   });
 });
