@@ -8,8 +8,8 @@ const histogram = monitorEventLoopDelay({ resolution: 10 });
 histogram.enable();
 process.on('message', (message) => {
   if (message !== 'stats' || !process.send) return;
-  // With --expose-gc (the soak starts both bots so): live memory, not garbage awaiting collection.
-  if (typeof global.gc === 'function' && !process.env.SOAK_NO_GC) global.gc();
+  // SOAK_GC=1 (with --expose-gc, as the soak starts both bots): live memory, not garbage awaiting collection.
+  if (typeof global.gc === 'function' && process.env.SOAK_GC === '1') global.gc();
   const memory = process.memoryUsage();
   process.send({
     loopDelayP99Ms: histogram.percentile(99) / 1e6,
