@@ -1,4 +1,4 @@
-import { type DialogContext, Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
+import { type DialogContext, Prompt, type PromptOptions, type PromptRecognizerResult } from './botbuilderDialogs.js';
 import type { TurnContext } from 'botbuilder';
 import { NODE_IDS, NODES, type NodeId } from '../src/procedure/table.js';
 import { CONFIRM_CAUSE_PROMPT, isConfirmAnswer } from './confirmPrompt.js';

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
+import { Prompt, type PromptOptions, type PromptRecognizerResult } from './botbuilderDialogs.js';
 import { CATALOGS, LOCALES, normalizeText, t, translateDynamic } from '../src/i18n/index.js';
 import { LEXICON } from '../src/understanding/recognize.js';
 import { sayAction, textActivity } from './messages.js';

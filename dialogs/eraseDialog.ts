@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { ComponentDialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from './botbuilderDialogs.js';
 import { type Locale, t } from '../src/i18n/index.js';
 import type { ListingStore } from '../src/listing/listingStore.js';
 import type { ListingKey } from '../src/listing/model.js';

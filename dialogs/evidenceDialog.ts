@@ -1,4 +1,4 @@
-import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogTurnResult, type PromptValidatorContext, WaterfallDialog, type WaterfallStepContext } from './botbuilderDialogs.js';
 import { DateTime } from 'luxon';
 import type { Clock } from '../src/clock.js';
 import { type Locale, t, translateDynamic } from '../src/i18n/index.js';

@@ -7,7 +7,7 @@ import {
   type PromptValidatorContext,
   WaterfallDialog,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './botbuilderDialogs.js';
 import { DateTime } from 'luxon';
 import {
   maskWorkerId,

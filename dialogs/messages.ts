@@ -1,5 +1,5 @@
 import { type Activity, ActionTypes, ActivityTypes, type CardAction } from 'botbuilder';
-import type { PromptValidatorContext } from 'botbuilder-dialogs';
+import type { PromptValidatorContext } from './botbuilderDialogs.js';
 import { DateTime } from 'luxon';
 import type { ContactCentreConfig } from '../src/config.js';
 import { type CentreStatus, getCentreStatus } from '../src/contactCentre/index.js';

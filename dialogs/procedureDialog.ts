@@ -1,4 +1,4 @@
-import { type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { type Dialog, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from './botbuilderDialogs.js';
 import type { ContactCentreConfig } from '../src/config.js';
 import type { Clock } from '../src/clock.js';
 import { type Answers, decide } from '../src/procedure/decide.js';

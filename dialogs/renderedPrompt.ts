@@ -1,5 +1,5 @@
 import type { Activity, TurnContext } from 'botbuilder';
-import { type PromptOptions, type PromptValidator, TextPrompt } from 'botbuilder-dialogs';
+import { type PromptOptions, type PromptValidator, TextPrompt } from './botbuilderDialogs.js';
 
 /** Renders a question (plain data kept in the prompt's state) in the turn's language. */
 export type RenderQuestion<Q> = (context: TurnContext, question: Q) => Partial<Activity>;

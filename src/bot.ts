@@ -4,7 +4,7 @@ import {
   type StatePropertyAccessor,
   TurnContext,
 } from 'botbuilder';
-import { type DialogContext, DialogSet, type DialogState, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type DialogContext, DialogSet, type DialogState, type DialogTurnResult, DialogTurnStatus } from '../dialogs/botbuilderDialogs.js';
 import { DateTime } from 'luxon';
 import { EVIDENCE_DIALOG, EvidenceDialog, evidenceListText, type EvidenceOptions } from '../dialogs/evidenceDialog.js';
 import { ERASE_DIALOG, EraseDialog, type EraseOptions } from '../dialogs/eraseDialog.js';

@@ -16,18 +16,26 @@ export interface LogEvent {
   readonly [field: string]: unknown;
 }
 
-export interface BotProcess {
+/** A bot process as spawned, healthy or not. */
+export interface SpawnedBot {
   readonly child: ChildProcess;
-  readonly port: number;
   /** Every complete stdout line so far. */
   readonly lines: readonly string[];
   /** The JSON log events among those lines. */
   events(): LogEvent[];
+  /** What it printed: stdout lines, then stderr (its first MiB). */
+  output(): string;
   /** Resolves when the process has exited, however. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly isRunning: () => boolean;
   /** SIGKILL, and wait for the exit: nothing of the process runs after this resolves. */
   kill(): Promise<void>;
+}
+
+export interface BotProcess extends SpawnedBot {
+  readonly port: number;
+  /** http://127.0.0.1:port */
+  readonly baseUrl: string;
 }
 
 export interface StartBotOptions {
@@ -62,13 +70,10 @@ export function isHealthy(port: number): Promise<boolean> {
   );
 }
 
-/** Starts the bot and (by default) waits until it answers /healthz; a bot that exits first fails with its stderr. */
-export async function startBotProcess(options: StartBotOptions): Promise<BotProcess> {
-  const [command, ...args] = options.command ?? TSX_ENTRY_POINT;
-  const child = spawn(command ?? process.execPath, args, {
-    env: { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Spawns `command` with `env` added to this process's environment, collecting what it prints. */
+export function spawnBot(command: readonly string[], env: NodeJS.ProcessEnv): SpawnedBot {
+  const [executable, ...args] = command;
+  const child = spawn(executable ?? process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let partial = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -78,18 +83,19 @@ export async function startBotProcess(options: StartBotOptions): Promise<BotProc
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    // Enough to say why a start failed; a long run must not grow this without bound.
-    if (stderr.length < 16_384) stderr += chunk;
+    // Everything a test may search (a token must appear nowhere), yet a long run must not
+    // grow this without bound.
+    if (stderr.length < 1_048_576) stderr += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const isRunning = () => child.exitCode === null && child.signalCode === null;
-  const bot: BotProcess = {
+  return {
     child,
-    port: options.port,
     lines,
     events: () => parseLogEvents(lines),
+    output: () => [...lines, partial, stderr].join('\n'),
     exited,
     isRunning,
     kill: async () => {
@@ -97,13 +103,33 @@ export async function startBotProcess(options: StartBotOptions): Promise<BotProc
       await exited;
     },
   };
+}
+
+/** Starts the bot and (by default) waits until it answers /healthz; a bot that exits first fails with its output. */
+export async function startBotProcess(options: StartBotOptions): Promise<BotProcess> {
+  const spawned = spawnBot(options.command ?? TSX_ENTRY_POINT, { ...options.env, PORT: String(options.port), HOST: '127.0.0.1' });
+  const bot: BotProcess = { ...spawned, port: options.port, baseUrl: `http://127.0.0.1:${options.port}` };
   if (options.waitForHealth === false) return bot;
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (!isRunning()) throw new Error(`the bot exited during start-up: ${stderr.trim() || '(no output)'}`);
+    if (!bot.isRunning()) throw new Error(`the bot exited during start-up: ${bot.output().trim().slice(-4000) || '(no output)'}`);
     if (await isHealthy(options.port)) return bot;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await bot.kill();
-  throw new Error(`the bot did not answer /healthz on port ${options.port} in time`);
+  throw new Error(`the bot did not answer /healthz on port ${options.port} in time: ${bot.output().slice(-2000)}`);
+}
+
+/** Runs the bot until it exits on its own (a refused configuration), HOST and PORT as `env` says; bounded. */
+export async function runBotUntilExit(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; output: string }> {
+  const bot = spawnBot(TSX_ENTRY_POINT, env);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const result = await Promise.race([bot.exited, timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    await bot.kill();
+    throw new Error(`still running after ${timeoutMs} ms: ${bot.output().slice(-1000)}`);
+  }
+  return { code: result.code, output: bot.output() };
 }

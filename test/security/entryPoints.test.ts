@@ -5,7 +5,8 @@ import { MAX_TEXT_CHARS } from '../../src/http/activitySchema.js';
 import { restifyLog, routeConsoleTo } from '../../src/http/frameworkLog.js';
 import { isNestedDeeperThan, MAX_JSON_DEPTH, parseJsonText } from '../../src/http/jsonBody.js';
 import { createLogger, redactIdentifiers } from '../../src/logger.js';
-import { type BotProcess, startBotProcess } from '../helpers/localBotProcess.js';
+import type { BotProcess } from '../helpers/botProcess.js';
+import { startLocalBot } from '../helpers/localBotProcess.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { directLine } from '../helpers/localDirectLineClient.js';
 import { startTestApp } from '../helpers/testApp.js';
@@ -137,10 +138,10 @@ describe('restify’s and the SDK’s own log output', () => {
 describe('the bot process under a deeply nested body (finding 7)', () => {
   let bot: BotProcess | undefined;
 
-  afterAll(() => bot?.stop());
+  afterAll(() => bot?.kill());
 
   it('writes no bearer token to its output, on either entry point', { timeout: 90_000 }, async () => {
-    bot = await startBotProcess({ LOG_LEVEL: 'debug' });
+    bot = await startLocalBot({ LOG_LEVEL: 'debug' });
     const dl = directLine(bot.baseUrl);
     const { started } = await dl.start({ user: { id: 'web-user-deep' } });
     const local = await fetch(`${dl.base}/conversations/${started.conversationId}/activities`, {

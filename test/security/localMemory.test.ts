@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BotProcess, startBotProcess } from '../helpers/localBotProcess.js';
+import type { BotProcess } from '../helpers/botProcess.js';
+import { startLocalBot } from '../helpers/localBotProcess.js';
 import { directLine } from '../helpers/localDirectLineClient.js';
 
 /**
@@ -29,10 +30,10 @@ async function rssMb(pid: number): Promise<number> {
 describe.runIf(process.platform === 'linux')('memory of the local Direct Line path under one anonymous client', () => {
   let bot: BotProcess | undefined;
 
-  afterAll(() => bot?.stop());
+  afterAll(() => bot?.kill());
 
   it(`stays bounded through ${REQUESTS} posts of ${BODY_CHARS / 1000} KB, and reads stay small`, { timeout: 120_000 }, async () => {
-    bot = await startBotProcess({ LOG_LEVEL: 'error' }, [`--max-old-space-size=${HEAP_CAP_MB}`]);
+    bot = await startLocalBot({ LOG_LEVEL: 'error' }, [`--max-old-space-size=${HEAP_CAP_MB}`]);
     const { child, baseUrl } = bot;
 
     const dl = directLine(baseUrl);

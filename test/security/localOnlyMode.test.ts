@@ -4,7 +4,8 @@ import type { App } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { isLoopbackHost } from '../../src/http/loopback.js';
 import { createLogger } from '../../src/logger.js';
-import { runBotUntilExit, startBotProcess } from '../helpers/localBotProcess.js';
+import { runBotUntilExit } from '../helpers/botProcess.js';
+import { startLocalBot } from '../helpers/localBotProcess.js';
 import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { rawRequest } from '../helpers/rawHttp.js';
 import { startTestApp } from '../helpers/testApp.js';
@@ -62,12 +63,12 @@ describe('the bot process in the unauthenticated mode', () => {
   });
 
   it('says so loudly at start when the operator opts out', { timeout: 90_000 }, async () => {
-    const bot = await startBotProcess({ ALLOW_UNAUTHENTICATED_NETWORK: 'true' });
+    const bot = await startLocalBot({ ALLOW_UNAUTHENTICATED_NETWORK: 'true' });
     try {
       expect(bot.output()).toMatch(/WARNING: ALLOW_UNAUTHENTICATED_NETWORK=true/);
       expect(bot.output()).toContain('"event":"security.unauthenticated_network"');
     } finally {
-      bot.stop();
+      await bot.kill();
     }
   });
 });
