@@ -14,6 +14,12 @@
  * SOAK_GC=1 collects garbage before each heap reading (heap used = live memory; it does not lower
  * RSS, which V8 hands back to the system in its own time).
  *
+ * Azurite keeps its blobs in LokiJS, whose lookups here scan every blob: with the blobs of
+ * thousands of finished conversations it becomes the bottleneck (one core at 100 %, turns/s
+ * falling from ~320 to under 190 by 4,000 conversations), so the run would measure the emulator.
+ * At each checkpoint the soak therefore deletes the blobs not written for a minute — only those
+ * of finished conversations, which nothing reads again — as the retention jobs would, later.
+ *
  * Targets: after warm-up (the first window), this bot's median RSS grows by at most 20 MB over the
  * run, and ends at most 1.2 × the reference's. Knobs for investigating: SOAK_ONLY=ours|reference,
  * SOAK_STATE=memory (this bot's dialog state in memory), SOAK_NODE_FLAGS (V8 flags for both bots).
@@ -24,6 +30,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import ts from 'typescript';
 import { azuriteConnectionString, findFreePort } from '../src/storage/azurite.js';
 import { buildNationalNumber } from '../test/identity/nationalNumberBuilder.js';
@@ -89,7 +96,24 @@ function compileReference(): string {
   return 'dist/bench/referenceBot.js';
 }
 
-async function soak(name: string, entry: string, env: Record<string, string>, sink: string): Promise<Checkpoint[]> {
+/** Deletes the blobs of `containers` last written more than `idleMs` ago; how many. */
+async function pruneIdleBlobs(connectionString: string, containers: readonly string[], idleMs = 60_000): Promise<number> {
+  const service = BlobServiceClient.fromConnectionString(connectionString);
+  const before = Date.now() - idleMs;
+  let deleted = 0;
+  for (const name of containers) {
+    const container = service.getContainerClient(name);
+    if (!(await container.exists())) continue;
+    for await (const blob of container.listBlobsFlat()) {
+      if (blob.properties.lastModified.getTime() >= before) continue;
+      await container.deleteBlob(blob.name).catch(() => undefined);
+      deleted += 1;
+    }
+  }
+  return deleted;
+}
+
+async function soak(name: string, entry: string, env: Record<string, string>, sink: string, prune?: () => Promise<number>): Promise<Checkpoint[]> {
   const port = await findFreePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...(process.env.SOAK_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--disable-warning=DEP0111', '--expose-gc', '-r', './bench/loopProbe.cjs', entry], {
@@ -111,6 +135,7 @@ async function soak(name: string, entry: string, env: Record<string, string>, si
     let windowStart = performance.now();
     let windowTurns = 0;
     let checkpointing: Promise<void> = Promise.resolve();
+    let pruned = 0;
     const worker = async () => {
       for (let n = next++; n < TOTAL; n = next++) {
         const id = `soak-${n}-${randomUUID()}`;
@@ -135,6 +160,7 @@ async function soak(name: string, entry: string, env: Record<string, string>, si
           const rssWindow = [...samples, rssMb(child.pid)].sort((a, b) => a - b);
           samples = [];
           checkpointing = checkpointing.then(async () => {
+            pruned += (await prune?.()) ?? 0;
             const stats = await askStats(child);
             const point: Checkpoint = { conversations: at, rssMb: percentile(rssWindow, 50), rssMaxMb: rssWindow.at(-1) ?? Number.NaN, heapUsedMb: stats.heapUsedMb, heapTotalMb: stats.heapTotalMb, externalMb: stats.externalMb, loopDelayP99Ms: stats.loopDelayP99Ms, turnsPerSecond: windowTurnCount / seconds };
             checkpoints.push(point);
@@ -149,6 +175,7 @@ async function soak(name: string, entry: string, env: Record<string, string>, si
     } finally {
       clearInterval(sampler);
     }
+    if (prune) process.stdout.write(`(blobs of finished conversations deleted at the checkpoints: ${pruned})\n`);
     return checkpoints;
   } finally {
     child.kill('SIGTERM');
@@ -165,17 +192,18 @@ async function main(): Promise<void> {
   process.stdout.write(`${TOTAL} conversations (procedure + listing of 5 workers, 25 turns each), ${CONCURRENCY} at a time, ${os.cpus().length} cores, Node ${process.version}\n`);
   try {
     const only = process.env.SOAK_ONLY;
+    const connectionString = azuriteConnectionString('127.0.0.1', storage.azuritePort);
     const ours =
       only === 'reference'
         ? []
         : await soak('this bot, blob state', 'dist/src/main.js', {
-            AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString('127.0.0.1', storage.azuritePort),
+            AZURE_STORAGE_CONNECTION_STRING: connectionString,
             STATE_STORAGE: process.env.SOAK_STATE ?? 'blob',
             STORAGE_DATA_CONTAINER: 'soak-data',
             STORAGE_STATE_CONTAINER: 'soak-state',
             LOCAL_JOURNAL_DIR: journalDir,
             LOG_LEVEL: 'warn',
-          }, sink.url);
+          }, sink.url, () => pruneIdleBlobs(connectionString, ['soak-data', 'soak-state']));
     const theirs = only === 'ours' ? [] : await soak('reference bot', reference, {}, sink.url);
     const warm = ours[0];
     const last = ours.at(-1);
