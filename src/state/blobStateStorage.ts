@@ -116,7 +116,9 @@ export class BlobStateStorage implements Storage {
           attempt -= 1;
           continue;
         }
-        if (attempt >= retries) throw error;
+        // No answer in TIMEOUT_MS: asking again would only hold the turn as long again
+        // (storage that hangs rather than refuses); ResilientStorage bridges it instead.
+        if (attempt >= retries || (error as { code?: unknown }).code === 'ETIMEDOUT') throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * 2 ** attempt));
     }

@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { BlobServiceClient, ContainerClient, newPipeline, type StorageRetryOptions } from '@azure/storage-blob';
+import { BlobServiceClient, ContainerClient, newPipeline, type RequestPolicyFactory, type StorageRetryOptions } from '@azure/storage-blob';
 import type { StorageAccess, StorageCredentialChoice } from '../config.js';
 
 /**
@@ -66,11 +66,49 @@ export function containerClientOf(
     url = service.getContainerClient(containerName).url;
     pipeline = newPipeline(service.credential, options.retryOptions ? { retryOptions: options.retryOptions } : {});
   }
+  const tryTimeoutMs = options.retryOptions?.tryTimeoutInMs;
+  if (tryTimeoutMs !== undefined && tryTimeoutMs > 0) pipeline.factories.push(requestTimeout(tryTimeoutMs));
   const { onRequest } = options;
   if (onRequest !== undefined) {
     pipeline.factories.unshift({ create: (next) => ({ sendRequest: (request) => (onRequest(), next.sendRequest(request)) }) });
   }
   return new ContainerClient(url, pipeline);
+}
+
+/** A blob request that got no answer in time: storage is treated as unreachable (transientErrors.ts). */
+export class StorageTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+
+  constructor(readonly timeoutMs: number) {
+    super(`blob storage did not answer within ${timeoutMs} ms`);
+    this.name = 'StorageTimeoutError';
+  }
+}
+
+/**
+ * Ends each blob request that gets no answer within `timeoutMs`. The SDK's `tryTimeoutInMs` only
+ * asks the *server* to give up (the `timeout` URL parameter): against storage that accepts the
+ * connection and then says nothing — a saturated emulator, dropped packets, a stuck load
+ * balancer — a request, and the user's turn with it, waited for minutes
+ * (test/faults/storageHangs.test.ts). The timeout is raised as an error the SDK does not retry:
+ * trying again storage that said nothing for seconds would only hold the turn longer; the
+ * stores keep the change and bridge the outage instead.
+ */
+function requestTimeout(timeoutMs: number): RequestPolicyFactory {
+  return {
+    create: (next) => ({
+      sendRequest: async (request) => {
+        request.timeout = timeoutMs;
+        try {
+          return await next.sendRequest(request);
+        } catch (error) {
+          // An abort that is not the caller's own is the timeout above.
+          const isTimeout = (error as { name?: unknown }).name === 'AbortError' && request.abortSignal?.aborted !== true;
+          throw isTimeout ? new StorageTimeoutError(timeoutMs) : error;
+        }
+      },
+    }),
+  };
 }
 
 /**

@@ -55,8 +55,9 @@ export const BLOB_TRANSPORT_RETRY: StorageRetryOptions = {
   maxTries: 3,
   retryDelayInMs: 200,
   maxRetryDelayInMs: 1_000,
-  // A listing blob is at most a few hundred KiB: 5 s per try is already very slow storage, and
-  // bounds a turn when packets are dropped rather than refused (no per-try timeout by default).
+  // A listing blob is at most a few hundred KiB: 5 s per try is already very slow storage. The
+  // SDK only passes this to the server; containerClientOf (blobTarget.ts) also ends a request
+  // that gets no answer in that time, so storage that hangs cannot hold a turn.
   tryTimeoutInMs: 5_000,
 };
 
