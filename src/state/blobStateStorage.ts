@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Storage, StoreItems } from 'botbuilder';
 import type { BearerTokenSource } from '../storage/blobTarget.js';
+import { type HangBreaker, StorageTimeoutError } from '../storage/storageTimeout.js';
 
 /**
  * Conversation state in Azure Blob Storage (or Azurite), one JSON blob per state key, with the
@@ -24,6 +25,8 @@ export class BlobStateStorage implements Storage {
   constructor(
     private readonly account: SharedKeyAccount | BearerAccount,
     private readonly containerName: string,
+    /** Shared with the process's other blob clients (storage/storageTimeout.ts). */
+    private readonly breaker?: HangBreaker,
   ) {
     this.transport = account.endpoint.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 64 });
@@ -118,7 +121,7 @@ export class BlobStateStorage implements Storage {
         }
         // No answer in TIMEOUT_MS: asking again would only hold the turn as long again
         // (storage that hangs rather than refuses); ResilientStorage bridges it instead.
-        if (attempt >= retries || (error as { code?: unknown }).code === 'ETIMEDOUT') throw error;
+        if (attempt >= retries || error instanceof StorageTimeoutError) throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * 2 ** attempt));
     }
@@ -135,6 +138,7 @@ export class BlobStateStorage implements Storage {
   }
 
   private async sendOnce(method: string, path: string, extra: Record<string, string>, body: Buffer | undefined): Promise<Response> {
+    this.breaker?.check(TIMEOUT_MS);
     const headers: Record<string, string> = {
       'x-ms-date': new Date().toUTCString(),
       'x-ms-version': API_VERSION,
@@ -161,7 +165,10 @@ export class BlobStateStorage implements Storage {
         });
         response.on('error', reject);
       });
-      request.on('timeout', () => request.destroy(Object.assign(new Error('state storage request timed out'), { code: 'ETIMEDOUT' })));
+      request.on('timeout', () => {
+        this.breaker?.trip();
+        request.destroy(new StorageTimeoutError(TIMEOUT_MS));
+      });
       request.on('error', (error: NodeJS.ErrnoException) => {
         reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError(error) : error);
       });

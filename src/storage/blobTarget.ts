@@ -1,6 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient, newPipeline, type RequestPolicyFactory, type StorageRetryOptions } from '@azure/storage-blob';
 import type { StorageAccess, StorageCredentialChoice } from '../config.js';
+import { type HangBreaker, StorageTimeoutError } from './storageTimeout.js';
 
 /**
  * One blob storage account as every store reaches it: a connection string (account key or SAS:
@@ -54,7 +55,12 @@ export function accountUrlOf(target: BlobTarget): string {
 export function containerClientOf(
   target: BlobTarget,
   containerName: string,
-  options: { readonly retryOptions?: StorageRetryOptions; readonly onRequest?: (() => void) | undefined } = {},
+  options: {
+    readonly retryOptions?: StorageRetryOptions;
+    readonly onRequest?: (() => void) | undefined;
+    /** Shared with the process's other blob clients (storageTimeout.ts). */
+    readonly breaker?: HangBreaker | undefined;
+  } = {},
 ): ContainerClient {
   let url: string;
   let pipeline: ReturnType<typeof newPipeline>;
@@ -67,22 +73,12 @@ export function containerClientOf(
     pipeline = newPipeline(service.credential, options.retryOptions ? { retryOptions: options.retryOptions } : {});
   }
   const tryTimeoutMs = options.retryOptions?.tryTimeoutInMs;
-  if (tryTimeoutMs !== undefined && tryTimeoutMs > 0) pipeline.factories.push(requestTimeout(tryTimeoutMs));
+  if (tryTimeoutMs !== undefined && tryTimeoutMs > 0) pipeline.factories.push(requestTimeout(tryTimeoutMs, options.breaker));
   const { onRequest } = options;
   if (onRequest !== undefined) {
     pipeline.factories.unshift({ create: (next) => ({ sendRequest: (request) => (onRequest(), next.sendRequest(request)) }) });
   }
   return new ContainerClient(url, pipeline);
-}
-
-/** A blob request that got no answer in time: storage is treated as unreachable (transientErrors.ts). */
-export class StorageTimeoutError extends Error {
-  readonly code = 'ETIMEDOUT';
-
-  constructor(readonly timeoutMs: number) {
-    super(`blob storage did not answer within ${timeoutMs} ms`);
-    this.name = 'StorageTimeoutError';
-  }
 }
 
 /**
@@ -92,19 +88,23 @@ export class StorageTimeoutError extends Error {
  * balancer — a request, and the user's turn with it, waited for minutes
  * (test/faults/storageHangs.test.ts). The timeout is raised as an error the SDK does not retry:
  * trying again storage that said nothing for seconds would only hold the turn longer; the
- * stores keep the change and bridge the outage instead.
+ * stores keep the change and bridge the outage instead. With a breaker, the requests right after
+ * such a timeout fail at once.
  */
-function requestTimeout(timeoutMs: number): RequestPolicyFactory {
+function requestTimeout(timeoutMs: number, breaker: HangBreaker | undefined): RequestPolicyFactory {
   return {
     create: (next) => ({
       sendRequest: async (request) => {
+        breaker?.check(timeoutMs);
         request.timeout = timeoutMs;
         try {
           return await next.sendRequest(request);
         } catch (error) {
           // An abort that is not the caller's own is the timeout above.
           const isTimeout = (error as { name?: unknown }).name === 'AbortError' && request.abortSignal?.aborted !== true;
-          throw isTimeout ? new StorageTimeoutError(timeoutMs) : error;
+          if (!isTimeout) throw error;
+          breaker?.trip();
+          throw new StorageTimeoutError(timeoutMs);
         }
       },
     }),

@@ -11,6 +11,7 @@ import { createStateStorage } from '../state/createStateStorage.js';
 import { StateRetention } from '../state/stateRetention.js';
 import type { Expirable } from '../listing/retention.js';
 import { accountUrlOf, type BlobTarget, containerClientOf, toBlobTarget } from './blobTarget.js';
+import { HangBreaker } from './storageTimeout.js';
 import type { Journal } from './journal.js';
 import { prepareWhenReachable } from './outageWatch.js';
 import { ResilientStorage } from './resilientStorage.js';
@@ -69,7 +70,10 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
   const blobTarget = toBlobTarget(target);
   const logger = options.logger ?? createLogger('silent');
   const retryOptions = options.transportRetry ?? BLOB_TRANSPORT_RETRY;
-  const dataContainer = containerClientOf(blobTarget, storage.dataContainer, { retryOptions, onRequest: options.onRequest });
+  // One for every blob client: storage that left one request unanswered is not asked again by
+  // the next call of the same turn (storageTimeout.ts).
+  const breaker = new HangBreaker();
+  const dataContainer = containerClientOf(blobTarget, storage.dataContainer, { retryOptions, onRequest: options.onRequest, breaker });
   // Storage may be down right now: the bot starts anyway (outageWatch.ts). Refused credentials at
   // start-up are a deployment mistake to name now, not a turn error later.
   const prepare = (name: string, run: () => Promise<unknown>) =>
@@ -89,7 +93,7 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
   if (storage.stateStorage === 'memory') {
     stateStorage = new MemoryStorage();
   } else {
-    const blobs = createStateStorage(blobTarget, storage.stateContainer, { retryOptions });
+    const blobs = createStateStorage(blobTarget, storage.stateContainer, { retryOptions, breaker });
     // BlobsStorage (SAS connection strings) creates its container on first use and remembers
     // that promise, rejected included: a first use during an outage would break it until a
     // restart. Use it now; it also checks the account before the first turn.
@@ -102,7 +106,7 @@ export async function connectStores(target: BlobTarget | string, storage: Storag
       resilient = new ResilientStorage(blobs, { logger, journal: options.journal, ...(options.outageRetry ? { retry: options.outageRetry } : {}) });
       stateStorage = resilient;
     }
-    stateRetention = new StateRetention(containerClientOf(blobTarget, storage.stateContainer, { retryOptions }));
+    stateRetention = new StateRetention(containerClientOf(blobTarget, storage.stateContainer, { retryOptions, breaker }));
   }
 
   return {
