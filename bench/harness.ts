@@ -5,12 +5,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
 import { startAzurite } from '../src/storage/azurite.js';
 import { startCountingProxy } from './blobProxy.js';
 
@@ -86,6 +87,15 @@ export function buildUnlessSkipped(): void {
   if (process.env.BENCH_SKIP_BUILD) return;
   const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
+}
+
+/** The reference bot as plain JavaScript next to the build, so neither bot carries a TypeScript loader. */
+export function compileReference(): string {
+  const source = readFileSync('bench/referenceBot.ts', 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  mkdirSync('dist/bench', { recursive: true });
+  writeFileSync('dist/bench/referenceBot.js', outputText);
+  return 'dist/bench/referenceBot.js';
 }
 
 export interface BenchStorage {

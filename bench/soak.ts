@@ -29,15 +29,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
-import ts from 'typescript';
 import { azuriteConnectionString, findFreePort } from '../src/storage/azurite.js';
 import { buildNationalNumber } from '../test/identity/nationalNumberBuilder.js';
-import { activity, buildUnlessSkipped, firstAnsweredTurnMs, percentile, post, rssMb, startBenchStorage, startSink } from './harness.js';
+import { activity, buildUnlessSkipped, compileReference, firstAnsweredTurnMs, percentile, post, rssMb, startBenchStorage, startSink } from './harness.js';
 
 const TOTAL = Number(process.env.SOAK_CONVERSATIONS ?? 10_000);
 const EVERY = Number(process.env.SOAK_EVERY ?? Math.min(1_000, Math.max(1, Math.floor(TOTAL / 10))));
@@ -89,15 +87,6 @@ function askStats(child: ChildProcess): Promise<Stats> {
     });
     child.send('stats');
   });
-}
-
-/** The reference bot as plain JavaScript next to the build, so neither bot carries a TypeScript loader. */
-function compileReference(): string {
-  const source = readFileSync('bench/referenceBot.ts', 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  mkdirSync('dist/bench', { recursive: true });
-  writeFileSync('dist/bench/referenceBot.js', outputText);
-  return 'dist/bench/referenceBot.js';
 }
 
 /** Deletes the blobs of `containers` last written more than `idleMs` ago; how many. */
