@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type App, createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { App } from '../../src/app.js';
 import { CATALOGS, t } from '../../src/i18n/index.js';
 import { createLogger } from '../../src/logger.js';
-import { connectStores, type Stores } from '../../src/storage/connect.js';
-import { uniqueContainerName } from '../helpers/azurite.js';
+import type { Stores } from '../../src/storage/connect.js';
 import { type FakeChannel, startFakeChannel } from '../helpers/fakeChannel.js';
+import { startTestApp } from '../helpers/testApp.js';
 import { INSTANTS } from '../helpers/testBot.js';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
 
@@ -74,17 +73,9 @@ describe('blob storage that stops answering in the middle of a listing', () => {
     const azurite = new URL(/BlobEndpoint=([^;]+)/.exec(inject('azuriteConnectionString'))?.[1] ?? '');
     relay = await startHangingRelay(Number(azurite.port));
     const connectionString = inject('azuriteConnectionString').replace(/BlobEndpoint=http:\/\/[^/;]+/, `BlobEndpoint=http://127.0.0.1:${relay.port}`);
-    const config = loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      STORAGE_DATA_CONTAINER: uniqueContainerName('hang-data'),
-      STORAGE_STATE_CONTAINER: uniqueContainerName('hang-state'),
-    });
     const logger = createLogger('debug', (line) => logs.push(line));
-    const clock = () => INSTANTS.open;
-    stores = await connectStores(connectionString, config.storage, clock, { logger });
-    app = createApp(config, stores, { clock, logger });
-    const port = await app.listen();
+    let port: number;
+    ({ app, port, stores } = await startTestApp({}, { clock: () => INSTANTS.open, logger, connectionString }));
     channel = await startFakeChannel(() => `http://127.0.0.1:${port}/api/messages`, `conv-hang-${randomUUID()}`);
   });
 

@@ -18,7 +18,8 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { clock?: () => Date; logger?: Logger; stores?: Stores } = {},
+  /** `connectionString`: the blob storage to use instead of the run's Azurite (e.g. a relay in front of it). */
+  options: { clock?: () => Date; logger?: Logger; stores?: Stores; connectionString?: string } = {},
 ): Promise<TestApp> {
   const clock = options.clock ?? (() => new Date());
   const config = loadConfig({
@@ -31,7 +32,7 @@ export async function startTestApp(
     REPLY_TIMEOUT_MS: '20000',
     ...env,
   });
-  const stores = options.stores ?? (await connectStores(inject('azuriteConnectionString'), config.storage, clock));
+  const stores = options.stores ?? (await connectStores(options.connectionString ?? inject('azuriteConnectionString'), config.storage, clock));
   const app = createApp(config, stores, { clock, logger: options.logger ?? createLogger('silent') });
   return { app, port: await app.listen(), config, stores };
 }
