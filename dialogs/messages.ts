@@ -189,8 +189,11 @@ export function verdictActivity(locale: Locale, outcome: Outcome, centre: Contac
   return textActivity(parts.join('\n\n'), [...route, ...followUpActions(locale, outcome, status?.isOpen === false)]);
 }
 
-/** The quick answer to "is the contact centre open?": yes until when, or no and when it opens. */
-export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig, now: Date): Partial<Activity> {
+/**
+ * The quick answer to "is the contact centre open?": yes until when, or no and when it opens —
+ * after `leadIn` when the question was another ("I have no reference number").
+ */
+export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig, now: Date, leadIn?: string): Partial<Activity> {
   const status = getCentreStatus(centre.schedule, now);
   let text: string;
   if (status.isOpen) {
@@ -202,7 +205,8 @@ export function centreStatusActivity(locale: Locale, centre: ContactCentreConfig
       : t(locale, 'centre.closed', params);
   }
   const remind = status.isOpen ? [] : [sayAction(t(locale, 'actions.remindMe'))];
-  return textActivity(`${text}\n\n_${t(locale, 'centre.hoursNote')}_`, [...contactRouteActions(locale, status, centre), ...remind]);
+  const body = `${text}\n\n_${t(locale, 'centre.hoursNote')}_`;
+  return textActivity(leadIn ? `${leadIn}\n\n${body}` : body, [...contactRouteActions(locale, status, centre), ...remind]);
 }
 
 /**

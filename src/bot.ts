@@ -354,9 +354,12 @@ export class EmergencyBot extends ActivityHandler {
         await context.sendActivity(textActivity(t(locale, 'cancelled'), followUpActions(locale)));
         return true;
       case 'centreOpen':
-        await context.sendActivity(centreStatusActivity(locale, this.deps.config.contactCentre, this.deps.clock()));
+      case 'noReference': {
+        const leadIn = intent.kind === 'noReference' ? t(locale, 'centre.noReference') : undefined;
+        await context.sendActivity(centreStatusActivity(locale, this.deps.config.contactCentre, this.deps.clock(), leadIn));
         if (active) await dc.repromptDialog();
         return true;
+      }
       case 'exempt':
         // With the cause named, the verdict comes in this very turn (after a confirmation when
         // the cause is only a guess). Without it, the procedure asks — unless it is under way,

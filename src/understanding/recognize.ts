@@ -30,6 +30,7 @@ export type Intent =
   | { readonly kind: 'restart' }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'centreOpen' }
+  | { readonly kind: 'noReference' }
   | { readonly kind: 'startListing' }
   | { readonly kind: 'recordEvidence' }
   | { readonly kind: 'listEvidence' }
@@ -54,6 +55,8 @@ interface Lexicon {
   readonly centreOpenAlone: readonly string[];
   readonly causes: ReadonlyMap<Cause, PhraseGroups>;
   readonly startListing: readonly string[];
+  /** "I don't have a reference number": the contact centre gives it, not the listing. */
+  readonly noReference: readonly string[];
   readonly recordEvidence: readonly string[];
   readonly listEvidence: readonly string[];
   readonly eraseListing: readonly string[];
@@ -93,6 +96,7 @@ function buildLexicon(): Lexicon {
     centreOpenAlone: all((c) => c.understanding.centreOpen),
     causes: new Map(CAUSES.map((cause) => [cause, foldGroups((l) => CATALOGS[l].intents.cause[cause])])),
     startListing: all((c) => c.intentsListing.start),
+    noReference: all((c) => c.intentsListing.noReference),
     recordEvidence: all((c) => [...c.intentsListing.evidence, c.actions.recordEvidence]),
     listEvidence: all((c) => c.intentsListing.evidenceList),
     eraseListing: all((c) => c.intentsListing.erase),
@@ -282,6 +286,9 @@ function recognizeByPhrases(folded: string): Intent | undefined {
   if (hasAny(folded, LEXICON.eraseListing)) return { kind: 'eraseListing' };
   if (hasAny(folded, LEXICON.listEvidence)) return { kind: 'listEvidence' };
   if (isCommand(folded, LEXICON.recordEvidence)) return { kind: 'recordEvidence' };
+  // Before the listing: "ik heb geen referentienummer" names the listing's reference number, but
+  // asks how to get one — from the contact centre, whose hours and routes the answer gives.
+  if (hasAny(folded, LEXICON.noReference)) return { kind: 'noReference' };
   if (hasAny(folded, LEXICON.startListing)) return { kind: 'startListing' };
   return undefined;
 }

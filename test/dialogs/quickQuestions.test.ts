@@ -106,6 +106,22 @@ describe('"is the contact centre open?"', () => {
   });
 });
 
+describe('"I have no reference number"', () => {
+  it.each([
+    ['nl', 'ik heb nog geen referentienummer, wat moet ik doen?', 'open'],
+    ['fr', "Je n'ai pas reçu de numéro de référence", 'open'],
+    ['en', "I don't have a reference number", 'closed'],
+    ['de', 'Ich habe keine Referenznummer', 'closed'],
+  ] as const)('[%s] %s: says the contact centre gives it, and whether it is open (%s)', async (locale, message, when) => {
+    const reply = await createTestConversation({ locale, now: INSTANTS[when] }).sayText(message);
+    expect(reply).toContain(t(locale, 'centre.noReference'));
+    // Not the listing's first question: there is no reference number to give yet.
+    expect(reply).not.toContain(t(locale, 'listing.askReference'));
+    if (when === 'open') expect(reply).toContain(t(locale, 'centre.open', { closesAt: '20:00', phone: '[02 511 51 51](tel:+3225115151)' }));
+    else expect(reply).toContain(CATALOGS[locale].centre.closed.split('{')[0] ?? '');
+  });
+});
+
 describe('commands at any point', () => {
   it('switches language by name mid-procedure and asks the current question in the new language', async () => {
     const conversation = createTestConversation({ locale: 'en' });

@@ -112,3 +112,22 @@ describe('containsPhrase searches in place', () => {
     expect(containsPhrase('', '')).toBe(false);
   });
 });
+
+describe('"I have no reference number" is not "I have a reference number"', () => {
+  it.each([
+    ['ik heb geen referentienummer'],
+    ['Ik heb nog geen referentienummer gekregen, wat nu?'],
+    ["je n'ai pas de numéro de référence"],
+    ['Comment obtenir un numéro de référence ?'],
+    ['Ich habe keine Referenznummer'],
+    ["I don't have a reference number yet"],
+    ['where do I get a reference number?'],
+  ])('%j asks how to reach the contact centre, which gives it', (text) => {
+    expect(recognizeIntent(text)).toEqual({ kind: 'noReference' });
+  });
+
+  it.each([['ik heb een referentienummer'], ["j'ai un numéro de référence"], ['Ich habe eine Referenznummer'], ['I have a reference number']])(
+    '%j still opens the listing',
+    (text) => expect(recognizeIntent(text)).toEqual({ kind: 'startListing' }),
+  );
+});
