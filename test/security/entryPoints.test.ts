@@ -1,16 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_TEXT_CHARS } from '../../src/http/activitySchema.js';
 import { restifyLog, routeConsoleTo } from '../../src/http/frameworkLog.js';
 import { isNestedDeeperThan, MAX_JSON_DEPTH, parseJsonText } from '../../src/http/jsonBody.js';
 import { createLogger, redactIdentifiers } from '../../src/logger.js';
 import type { BotProcess } from '../helpers/botProcess.js';
 import { startLocalBot } from '../helpers/localBotProcess.js';
-import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
 import { directLine } from '../helpers/localDirectLineClient.js';
-import { startTestApp } from '../helpers/testApp.js';
-import { INSTANTS } from '../helpers/testBot.js';
+import { useAppWithChannel } from '../helpers/testApp.js';
 
 /**
  * Issue 13, findings 7, 8 and 9 on /api/messages, and the logs of restify and the SDK: one body
@@ -21,42 +17,15 @@ const FAKE_JWT = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXN0LW9ubHkif
 const deepBody = (levels: number) => `{"type":"message","text":"hi","value":${'['.repeat(levels)}${']'.repeat(levels)}}`;
 
 describe('/api/messages: text cap and nesting (findings 8, 9, 7)', () => {
-  let app: App;
-  let port = 0;
-  let channel: FakeChannel;
-  const logs: string[] = [];
-  const url = () => `http://127.0.0.1:${port}/api/messages`;
-
-  beforeAll(async () => {
-    ({ app, port } = await startTestApp({}, { clock: () => INSTANTS.open, logger: createLogger('debug', (line) => logs.push(line)) }));
-    channel = await startFakeChannel(url);
-  });
-
-  afterAll(async () => {
-    await channel?.close();
-    await app?.close();
-  });
-
-  const activity = (overrides: Record<string, unknown>) => ({
-    type: 'message',
-    id: randomUUID(),
-    channelId: 'emulator',
-    serviceUrl: channel.serviceUrl,
-    from: { id: 'user-1' },
-    recipient: { id: 'bot-1' },
-    conversation: { id: `conv-${randomUUID()}` },
-    locale: 'en-US',
-    ...overrides,
-  });
-  const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const session = useAppWithChannel('debug', { channelId: 'emulator' });
+  const { logs, activity, post } = session;
 
   it(`refuses a text longer than ${MAX_TEXT_CHARS} characters with 400 naming the field, as the local path does`, async () => {
-    const before = channel.received.length;
+    const before = session.channel.received.length;
     const response = await post(JSON.stringify(activity({ text: 'exempt? '.repeat(32_000) })));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { fields: string[] }).fields).toEqual(['text']);
-    expect(channel.received.length).toBe(before);
+    expect(session.channel.received.length).toBe(before);
     const atCap = await post(JSON.stringify(activity({ text: `help ${'x'.repeat(MAX_TEXT_CHARS - 5)}` })));
     expect(atCap.status).toBe(200);
   });

@@ -1,51 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
+import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../src/server.js';
-import { startFakeChannel, type FakeChannel } from '../helpers/fakeChannel.js';
-import { startTestApp } from '../helpers/testApp.js';
-import { INSTANTS } from '../helpers/testBot.js';
+import { useAppWithChannel } from '../helpers/testApp.js';
 
 describe('/api/messages at the HTTP level', () => {
-  let app: App;
-  let port = 0;
-  let channel: FakeChannel;
-  const logs: string[] = [];
-  const url = () => `http://127.0.0.1:${port}/api/messages`;
-
-  beforeAll(async () => {
-    ({ app, port } = await startTestApp({}, { clock: () => INSTANTS.open, logger: createLogger('info', (line) => logs.push(line)) }));
-    channel = await startFakeChannel(url);
-  });
-
-  afterAll(async () => {
-    await channel?.close();
-    await app?.close();
-  });
-
-  const activity = (overrides: Record<string, unknown> = {}) => ({
-    type: 'message',
-    id: randomUUID(),
-    channelId: 'fakechannel',
-    serviceUrl: channel.serviceUrl,
-    from: { id: 'user-1' },
-    recipient: { id: 'bot-1' },
-    conversation: { id: `conv-${randomUUID()}` },
-    text: 'help',
-    locale: 'en-US',
-    ...overrides,
-  });
-  const postJson = (body: string, headers: Record<string, string> = {}) =>
-    fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const session = useAppWithChannel('info', { channelId: 'fakechannel', text: 'help' });
+  const { logs, activity } = session;
+  const postJson = session.post;
   const logLines = () => logs.map((l) => JSON.parse(l) as Record<string, unknown>);
 
   it('refuses a body over the limit with 413, without running a turn', async () => {
-    const before = channel.received.length;
+    const before = session.channel.received.length;
     const response = await postJson(JSON.stringify(activity({ text: 'x'.repeat(MAX_BODY_BYTES) })));
     expect(response.status).toBe(413);
-    expect(channel.received.length).toBe(before);
+    expect(session.channel.received.length).toBe(before);
   });
 
   it('takes a body just under the limit', async () => {
@@ -65,7 +33,7 @@ describe('/api/messages at the HTTP level', () => {
   });
 
   it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s /api/messages with 405 and the allowed method', async (method) => {
-    const response = await fetch(url(), { method, ...(method === 'GET' || method === 'DELETE' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } }) });
+    const response = await fetch(session.url, { method, ...(method === 'GET' || method === 'DELETE' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } }) });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
@@ -75,12 +43,12 @@ describe('/api/messages at the HTTP level', () => {
     ['application/x-www-form-urlencoded', 'type=message&text=help'],
     ['multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--x--\r\n'],
   ])('refuses a %s body with 415', async (contentType, body) => {
-    const response = await fetch(url(), { method: 'POST', headers: { 'content-type': contentType }, body });
+    const response = await fetch(session.url, { method: 'POST', headers: { 'content-type': contentType }, body });
     expect(response.status).toBe(415);
   });
 
   it('refuses a compressed body with 415: it could unpack far beyond the size limit', async () => {
-    const response = await fetch(url(), {
+    const response = await fetch(session.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
       body: gzipSync(JSON.stringify(activity())),
@@ -100,11 +68,11 @@ describe('/api/messages at the HTTP level', () => {
     ['an activity whose text is a number', () => activity({ text: 42 })],
     ['a mention without its text', () => activity({ entities: [{ type: 'mention', mentioned: { id: 'bot-1' } }] })],
   ])('refuses %s with 400, naming the fields but not their content', async (_name, body) => {
-    const before = channel.received.length;
+    const before = session.channel.received.length;
     const response = await postJson(JSON.stringify(body()));
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'The body must be a Bot Framework activity.' });
-    expect(channel.received.length).toBe(before);
+    expect(session.channel.received.length).toBe(before);
   });
 
   it('echoes a sensible x-request-id, and makes one up otherwise', async () => {
@@ -116,7 +84,7 @@ describe('/api/messages at the HTTP level', () => {
       const replaced = await postJson(JSON.stringify(activity()), { 'x-request-id': hostile });
       expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await fetch(`http://127.0.0.1:${session.port}/healthz`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('logs one info line per request with method, route, status, duration, channel and activity type — never the text', async () => {
@@ -141,7 +109,7 @@ describe('/api/messages at the HTTP level', () => {
 
   it('logs refused requests too, at info, with the route even when the method has none', async () => {
     logs.length = 0;
-    await fetch(url());
+    await fetch(session.url);
     await postJson('{');
     expect(logLines().map((l) => [l.event, l.route, l.status])).toEqual([
       ['http.request', '/api/messages', 405],
@@ -150,8 +118,8 @@ describe('/api/messages at the HTTP level', () => {
   });
 
   it('keeps serving after all that', async () => {
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    const { status, replies } = await channel.send({ text: 'help', locale: 'en-US' });
+    expect((await fetch(`http://127.0.0.1:${session.port}/healthz`)).status).toBe(200);
+    const { status, replies } = await session.channel.send({ text: 'help', locale: 'en-US' });
     expect(status).toBe(200);
     expect(replies.length).toBeGreaterThan(0);
   });
