@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler } from 'botbuilder';
 import restify from 'restify';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createAdapter } from '../../src/adapter.js';
 import { loadConfig } from '../../src/config.js';
 import type { RateLimit } from '../../src/http/rateLimit.js';
@@ -93,5 +94,44 @@ export async function startTokenEndpointServer(options: {
     server,
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeDirectLine = Awaited<ReturnType<typeof startFakeDirectLine>>;
+
+/**
+ * A fake Direct Line and the token endpoint in front of it, for the tests of one describe block:
+ * started before them, closed after; before each test the fake forgets what it received and
+ * answers normally again. Read the fields inside the tests (they exist once started).
+ */
+export function useTokenEndpoint(options: Omit<Parameters<typeof startTokenEndpointServer>[0], 'endpoint'>): { readonly directLine: FakeDirectLine; readonly baseUrl: string } {
+  let started: { directLine: FakeDirectLine; tokens: Awaited<ReturnType<typeof startTokenEndpointServer>> } | undefined;
+  const running = () => {
+    if (!started) throw new Error('the token endpoint is not started (read it inside a test)');
+    return started;
+  };
+
+  beforeAll(async () => {
+    const directLine = await startFakeDirectLine();
+    started = { directLine, tokens: await startTokenEndpointServer({ ...options, endpoint: directLine.endpoint }) };
+  });
+
+  afterAll(async () => {
+    await started?.tokens.close();
+    await started?.directLine.close();
+  });
+
+  beforeEach(() => {
+    running().directLine.received.length = 0;
+    running().directLine.failWith(undefined);
+  });
+
+  return {
+    get directLine() {
+      return running().directLine;
+    },
+    get baseUrl() {
+      return running().tokens.baseUrl;
+    },
   };
 }

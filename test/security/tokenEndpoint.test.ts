@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type restify from 'restify';
 import { clientOf, RateLimiter } from '../../src/http/rateLimit.js';
 import { isAllowedOrigin } from '../../src/webchat/origins.js';
 import { signUserId, USER_COOKIE, userCookieKey, userIdFromCookies, verifyUserId } from '../../src/webchat/userCookie.js';
-import { startFakeDirectLine, startTokenEndpointServer } from '../helpers/fakeDirectLine.js';
+import { useTokenEndpoint } from '../helpers/fakeDirectLine.js';
 
 /**
  * Issue 13, finding 5: the token endpoint must not let a client choose its identity (the user id
@@ -73,28 +73,11 @@ describe('the client address a rate limit counts', () => {
 });
 
 describe('the token endpoint against hostile clients', () => {
-  let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
-  let tokens: Awaited<ReturnType<typeof startTokenEndpointServer>>;
-  let baseUrl = '';
   const key = userCookieKey(SECRET);
+  const endpoint = useTokenEndpoint({ secret: SECRET, pageOrigin: PAGE_ORIGIN, creationLimit: RATE });
 
-  beforeAll(async () => {
-    directLine = await startFakeDirectLine();
-    tokens = await startTokenEndpointServer({ secret: SECRET, endpoint: directLine.endpoint, pageOrigin: PAGE_ORIGIN, creationLimit: RATE });
-    baseUrl = tokens.baseUrl;
-  });
-
-  afterAll(async () => {
-    await tokens?.close();
-    await directLine?.close();
-  });
-
-  beforeEach(() => {
-    directLine.received.length = 0;
-  });
-
-  const ask = (headers: Record<string, string>) => fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers });
-  const userIdsSent = () => directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
+  const ask = (headers: Record<string, string>) => fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers });
+  const userIdsSent = () => endpoint.directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
 
   it('never takes a user id the server did not sign, nor lets a second cookie choose it', async () => {
     const planted = 'victimvictimvictimvictim';
@@ -124,7 +107,7 @@ describe('the token endpoint against hostile clients', () => {
   ])('refuses a request from %s with 403, without asking Direct Line', async (_name, headers) => {
     const response = await ask(headers);
     expect(response.status).toBe(403);
-    expect(directLine.received).toHaveLength(0);
+    expect(endpoint.directLine.received).toHaveLength(0);
   });
 
   it('rate-limits one client: at most the burst, then 429 with Retry-After', async () => {
@@ -136,6 +119,6 @@ describe('the token endpoint against hostile clients', () => {
       await response.body?.cancel();
     }
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(12 - RATE.burst);
-    expect(directLine.received.length).toBeLessThanOrEqual(RATE.burst);
+    expect(endpoint.directLine.received.length).toBeLessThanOrEqual(RATE.burst);
   });
 });

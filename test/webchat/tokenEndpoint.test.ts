@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { signUserId, USER_COOKIE, userCookieKey } from '../../src/webchat/userCookie.js';
 import { signUserHint, userKeyOf } from '../../src/webchat/userHint.js';
-import { startFakeDirectLine, startTokenEndpointServer } from '../helpers/fakeDirectLine.js';
+import { useTokenEndpoint } from '../helpers/fakeDirectLine.js';
 
 const SECRET = 'direct-line-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const PAGE_ORIGIN = 'https://bot.example.org';
@@ -10,36 +10,18 @@ const PAGE_ORIGIN = 'https://bot.example.org';
 const FROM_PAGE = { origin: PAGE_ORIGIN };
 
 describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
-  let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
-  let tokens: Awaited<ReturnType<typeof startTokenEndpointServer>>;
-  let baseUrl = '';
-
-  beforeAll(async () => {
-    directLine = await startFakeDirectLine();
-    tokens = await startTokenEndpointServer({ secret: SECRET, endpoint: directLine.endpoint, pageOrigin: PAGE_ORIGIN });
-    baseUrl = tokens.baseUrl;
-  });
-
-  afterAll(async () => {
-    await tokens?.close();
-    await directLine?.close();
-  });
-
-  beforeEach(() => {
-    directLine.received.length = 0;
-    directLine.failWith(undefined);
-  });
+  const endpoint = useTokenEndpoint({ secret: SECRET, pageOrigin: PAGE_ORIGIN });
 
   it('exchanges the secret with the service and gives the browser a token, never the secret', async () => {
-    const response = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
+    const response = await fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const text = await response.text();
     expect(text).not.toContain(SECRET);
-    expect(JSON.parse(text)).toEqual({ token: 'dl-token-1', conversationId: 'conv-1', expires_in: 3600, domain: directLine.endpoint });
+    expect(JSON.parse(text)).toEqual({ token: 'dl-token-1', conversationId: 'conv-1', expires_in: 3600, domain: endpoint.directLine.endpoint });
 
-    expect(directLine.received).toHaveLength(1);
-    const call = directLine.received[0];
+    expect(endpoint.directLine.received).toHaveLength(1);
+    const call = endpoint.directLine.received[0];
     expect(call?.method).toBe('POST');
     expect(call?.url).toBe('/v3/directline/tokens/generate');
     expect(call?.headers.authorization).toBe(`Bearer ${SECRET}`);
@@ -48,19 +30,19 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
   });
 
   it('keeps the same dl_ user for the same browser (cookie) and a new one for another', async () => {
-    const first = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
+    const first = await fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     const cookie = first.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^__Host-webchat_user=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Strict$/);
-    await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: { ...FROM_PAGE, cookie: cookie.split(';')[0] ?? '' } });
-    await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
-    const users = directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
+    await fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers: { ...FROM_PAGE, cookie: cookie.split(';')[0] ?? '' } });
+    await fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
+    const users = endpoint.directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
     expect(users[1]).toBe(users[0]);
     expect(users[2]).not.toBe(users[0]);
   });
 
   it('answers 502 without the service’s words or the secret when the service refuses', async () => {
-    directLine.failWith(403);
-    const response = await fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
+    endpoint.directLine.failWith(403);
+    const response = await fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers: FROM_PAGE });
     expect(response.status).toBe(502);
     const text = await response.text();
     expect(text).not.toContain(SECRET);
@@ -68,19 +50,19 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
   });
 
   it('has no local Direct Line path', async () => {
-    const response = await fetch(`${baseUrl}/v3/directline/conversations`, { method: 'POST' });
+    const response = await fetch(`${endpoint.baseUrl}/v3/directline/conversations`, { method: 'POST' });
     expect(response.status).toBe(404);
   });
 
   it('serves a page that asks the token endpoint and may reach only the Direct Line service', async () => {
-    const response = await fetch(`${baseUrl}/`);
+    const response = await fetch(`${endpoint.baseUrl}/`);
     const html = await response.text();
     expect(html).toContain('data-mode="directLine"');
     expect(html).not.toContain(SECRET);
     const csp = response.headers.get('content-security-policy') ?? '';
-    const { origin, host } = new URL(directLine.endpoint);
+    const { origin, host } = new URL(endpoint.directLine.endpoint);
     expect(csp).toContain(`connect-src 'self' blob: ${origin} wss://${host};`);
-    const script = await (await fetch(`${baseUrl}/webchat/page.js`)).text();
+    const script = await (await fetch(`${endpoint.baseUrl}/webchat/page.js`)).text();
     expect(script).toContain('/api/webchat/token');
   });
 });
@@ -88,32 +70,14 @@ describe('the token endpoint (DIRECT_LINE_SECRET set)', () => {
 describe('the token endpoint embedded in intranet pages (WEBCHAT_EMBED_ORIGINS, WEBCHAT_USER_HINT_SECRET)', () => {
   const HINT_SECRET = 'intranet-and-bot-share-this-secret-for-tests';
   const INTRANET = 'https://intranet.example.org';
-  let directLine: Awaited<ReturnType<typeof startFakeDirectLine>>;
-  let tokens: Awaited<ReturnType<typeof startTokenEndpointServer>>;
-  let baseUrl = '';
   const logs: string[] = [];
   /** A browser's own per-browser cookie, as the endpoint signed it. */
   const ownCookie = `${USER_COOKIE}=${signUserId(userCookieKey(SECRET), 'aaaaaaaaaaaaaaaaaaaaaaaa')}`;
-
-  beforeAll(async () => {
-    directLine = await startFakeDirectLine();
-    const logger = createLogger('info', (line) => logs.push(line));
-    tokens = await startTokenEndpointServer({ secret: SECRET, endpoint: directLine.endpoint, pageOrigin: PAGE_ORIGIN, embedOrigins: [INTRANET], userHintSecret: HINT_SECRET, logger });
-    baseUrl = tokens.baseUrl;
-  });
-
-  afterAll(async () => {
-    await tokens?.close();
-    await directLine?.close();
-  });
-
-  beforeEach(() => {
-    directLine.received.length = 0;
-  });
+  const endpoint = useTokenEndpoint({ secret: SECRET, pageOrigin: PAGE_ORIGIN, embedOrigins: [INTRANET], userHintSecret: HINT_SECRET, logger: createLogger('info', (line) => logs.push(line)) });
 
   const token = (headers: Record<string, string>, body: unknown = {}) =>
-    fetch(`${baseUrl}/api/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const usersAsked = () => directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
+    fetch(`${endpoint.baseUrl}/api/webchat/token`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const usersAsked = () => endpoint.directLine.received.map((r) => (JSON.parse(r.body) as { user: { id: string } }).user.id);
 
   it.each([
     ['the bot’s own page', 'https://bot.example.org', 200],
@@ -123,7 +87,7 @@ describe('the token endpoint embedded in intranet pages (WEBCHAT_EMBED_ORIGINS, 
     const response = await token({ origin });
     expect(response.status).toBe(status);
     if (status === 403) {
-      expect(directLine.received).toHaveLength(0);
+      expect(endpoint.directLine.received).toHaveLength(0);
       expect(await response.text()).not.toContain('token');
     }
   });
