@@ -1,49 +1,22 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type TestBrowser } from '../helpers/browser.js';
+import type { Download } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
-import { type RunningApp, startWebChatApp } from './webChatApp.js';
-import { collectProblems, say, scrolledToEnd, transcriptText } from './webChatPage.js';
+import { ARTIFACTS, say, scrolledToEnd, transcriptText, useWebChatInChromium } from './webChatPage.js';
 
 /**
  * The Web Chat page in Debian's headless Chromium, talking to the real bot over the local
  * Direct Line path: what someone on a site sees, in French.
  */
-const ARTIFACTS = path.resolve('test-artifacts');
 const VERDICT = "Dispensé pour aujourd'hui";
 const NISS = buildNationalNumber('850730', 33, 1900);
 
 describe('the Web Chat page in Chromium', () => {
-  let running: RunningApp;
-  let browser: TestBrowser | undefined;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    running = await startWebChatApp();
-    browser = await launchChromium({ locale: 'fr-BE' });
-    // Runs in the page (a string: the tests are type-checked without the DOM library).
-    await browser.context.addInitScript({
-      content: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
-    });
+  // Runs in the page (a string: the tests are type-checked without the DOM library).
+  const session = useWebChatInChromium({
+    initScript: `document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`,
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.app.close();
-  });
-
-  async function openPage(): Promise<Page> {
-    if (!browser) throw new Error('the browser did not start');
-    problems.length = 0;
-    const page = await browser.context.newPage();
-    collectProblems(page, problems);
-    const response = await page.goto(`${running.baseUrl}/`);
-    expect(response?.status()).toBe(200);
-    return page;
-  }
+  const { problems, openPage } = session;
 
   it('answers "Suis-je dispensé aujourd\'hui ?" and reaches the verdict by a click on a suggested action', { timeout: 60_000 }, async () => {
     const page = await openPage();
@@ -96,13 +69,12 @@ describe('the Web Chat page in Chromium', () => {
     const link = page.locator('#webchat a[href*="/listings/"]').last();
     await link.waitFor();
     // The link points at this server (PUBLIC_BASE_URL), where the page came from.
-    expect(new URL((await link.getAttribute('href')) ?? '').origin).toBe(running.baseUrl);
+    expect(new URL((await link.getAttribute('href')) ?? '').origin).toBe(session.running.baseUrl);
     await scrolledToEnd(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-listing-phone.png') });
 
     // The link opens a new tab that downloads the file: listen on the page and on any new tab.
-    if (!browser) throw new Error('the browser did not start');
-    const context = browser.context;
+    const context = session.browser.context;
     let timer: NodeJS.Timeout | undefined;
     const downloaded = new Promise<Download>((resolve, reject) => {
       page.once('download', resolve);

@@ -1,19 +1,15 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type TestBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
 import { buildNationalNumber } from '../identity/nationalNumberBuilder.js';
-import { type RunningApp, startWebChatApp } from './webChatApp.js';
-import { collectProblems, say, transcriptText } from './webChatPage.js';
+import { ARTIFACTS, say, transcriptText, useWebChatInChromium } from './webChatPage.js';
 
 /**
  * The fast listing in the Web Chat page, in Debian's headless Chromium over the local Direct
  * Line path (issue 9, items 3, 8 and 9): the several-workers card, a spreadsheet uploaded with
  * the paper clip, and axe-core on the page and its cards.
  */
-const ARTIFACTS = path.resolve('test-artifacts');
 const niss = (i: number) => buildNationalNumber(`7${i}0${i}1${i}`, 40 + i, 1900);
 
 /** Serious and critical axe-core violations (WCAG 2.x A and AA rules), as readable lines. */
@@ -27,27 +23,10 @@ async function seriousViolations(page: Page, include?: string): Promise<string[]
 }
 
 describe('the fast listing in the Web Chat page (Chromium)', () => {
-  let running: RunningApp;
-  let browser: TestBrowser | undefined;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    running = await startWebChatApp();
-    browser = await launchChromium({ locale: 'fr-BE' });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.app.close();
-  });
+  const { problems, openPage } = useWebChatInChromium();
 
   async function openListing(declaration: string): Promise<Page> {
-    if (!browser) throw new Error('the browser did not start');
-    problems.length = 0;
-    const page = await browser.context.newPage();
-    collectProblems(page, problems);
-    await page.goto(`${running.baseUrl}/`);
+    const page = await openPage();
     await expect.poll(() => transcriptText(page), { timeout: 15_000 }).toContain('Bonjour');
     expect(await seriousViolations(page)).toEqual([]);
     for (const text of ["J'ai un numéro de référence", 'REF-WEB-9', declaration, "aujourd'hui"]) await say(page, text);

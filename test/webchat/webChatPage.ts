@@ -1,5 +1,9 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { launchChromium, type TestBrowser } from '../helpers/browser.js';
+import { type RunningApp, startWebChatApp } from './webChatApp.js';
 
 /** What the Chromium tests do on the Web Chat page, as a person would. */
 
@@ -32,4 +36,64 @@ export function collectProblems(page: Page, problems: string[]): void {
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
+}
+
+/** Where the Chromium tests leave their screenshots. */
+export const ARTIFACTS = path.resolve('test-artifacts');
+
+export interface WebChatInChromium {
+  readonly running: RunningApp;
+  readonly browser: TestBrowser;
+  /** Page errors and console errors of the page opened last. */
+  readonly problems: string[];
+  /** Opens the Web Chat page (200) in a new tab, collecting its problems afresh. */
+  openPage(): Promise<Page>;
+}
+
+/**
+ * The real app and Debian's Chromium in French, for the tests of one describe block: started
+ * before them, closed after. `initScript` runs in every page before the page's own scripts.
+ * Read the fields inside the tests (they exist once started).
+ */
+export function useWebChatInChromium(options: { readonly initScript?: string } = {}): WebChatInChromium {
+  const problems: string[] = [];
+  let started: { running: RunningApp; browser: TestBrowser } | undefined;
+  const running = () => {
+    if (!started) throw new Error('the app and the browser did not start');
+    return started;
+  };
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    const app = await startWebChatApp();
+    const browser = await launchChromium({ locale: 'fr-BE' }).catch(async (error: unknown) => {
+      await app.app.close();
+      throw error;
+    });
+    started = { running: app, browser };
+    if (options.initScript) await browser.context.addInitScript({ content: options.initScript });
+  });
+
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.running.app.close();
+  });
+
+  return {
+    get running() {
+      return running().running;
+    },
+    get browser() {
+      return running().browser;
+    },
+    problems,
+    async openPage() {
+      problems.length = 0;
+      const page = await running().browser.context.newPage();
+      collectProblems(page, problems);
+      const response = await page.goto(`${running().running.baseUrl}/`);
+      expect(response?.status()).toBe(200);
+      return page;
+    },
+  };
 }
